@@ -1,0 +1,1 @@
+//! TOML config loading (filled in below).
