@@ -320,6 +320,7 @@ impl ConnectorBuilder {
     }
 
     /// The duration as read from a file, where it may be negative or huge.
+    #[cfg(feature = "config")]
     pub(crate) fn duration_secs_raw(mut self, secs: i64) -> Self {
         self.duration_secs = Some(secs);
         self

@@ -51,6 +51,10 @@ pub enum ErrorCode {
     InvalidEndpoint,
     /// The config file could not be parsed (syntax, type or unknown key).
     SyntaxError,
+    /// A value is not one of the accepted words (e.g. `principal`, `scope`).
+    InvalidValue,
+    /// Two fields that exclude each other are both set.
+    ConflictingFields,
     /// Warning only: a federated user without any session policy has no permissions.
     NoSessionPolicy,
     /// Warning only: a long-term key is handed out as it is (Provided).
@@ -80,6 +84,8 @@ impl ErrorCode {
             ErrorCode::InvalidRegion => "invalid_region",
             ErrorCode::InvalidEndpoint => "invalid_endpoint",
             ErrorCode::SyntaxError => "syntax_error",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::ConflictingFields => "conflicting_fields",
             ErrorCode::NoSessionPolicy => "no_session_policy",
             ErrorCode::LongTermKey => "long_term_key",
             ErrorCode::RootKey => "root_key",

@@ -28,6 +28,8 @@ mod template;
 #[cfg(feature = "config")]
 mod config;
 
+#[cfg(feature = "config")]
+pub use config::{Config, ConfigError, Settings, MACHINE_ROLE};
 pub use connector::{Connector, ConnectorBuilder, Scope};
 pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{

@@ -17,7 +17,7 @@ pub use static_key::StaticKeyProvider;
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///
 /// Implementations make one attempt per call; caching, single flight and retries are the job of
-/// [`Cached`](crate::Cached) (where present) and of the caller.
+/// the cache (`Cached`) and of the caller.
 #[async_trait]
 pub trait CredentialProvider: Send + Sync + fmt::Debug {
     /// Produces credentials.
