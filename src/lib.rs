@@ -19,9 +19,11 @@
 mod connector;
 mod credentials;
 mod error;
+pub mod output;
 mod partition;
 mod principal;
 mod provider;
+mod registry;
 mod source;
 mod template;
 
@@ -41,7 +43,11 @@ pub use principal::{
     UnknownPrincipalType,
 };
 pub use provider::{
-    provide_fn, CredentialProvider, ProvideFn, SharedCredentialProvider, StaticKeyProvider,
+    for_connector, provide_fn, CredentialProvider, ProvideFn, SharedCredentialProvider,
+    StaticKeyProvider,
+};
+pub use registry::{
+    AccessError, Caller, IssueError, ProviderFactory, Registry, RegistryBuilder, SYSTEM_USER_NAME,
 };
 pub use source::{AccessKey, CredentialSource};
 pub use template::{map_user_name, NameKind, NameTemplate, TemplateError};

@@ -14,6 +14,31 @@ mod static_key;
 
 pub use static_key::StaticKeyProvider;
 
+use crate::connector::Connector;
+use crate::principal::PrincipalType;
+use crate::source::CredentialSource;
+
+/// The provider a connector's principal type calls for, for a caller's user name (`None`: the
+/// system caller, whose `{user}` renders as `system`).
+///
+/// # Errors
+/// [`CredentialError::InvalidConfiguration`] when this build lacks the backend the connector
+/// needs (the `sts` or `machine-role` feature).
+pub fn for_connector(
+    connector: &Connector,
+    _user: Option<&str>,
+) -> Result<SharedCredentialProvider, CredentialError> {
+    match (connector.principal(), connector.source()) {
+        (PrincipalType::Provided, CredentialSource::AccessKey(key)) => Ok(
+            SharedCredentialProvider::new(StaticKeyProvider::from_access_key(key)),
+        ),
+        (p, _) => Err(CredentialError::invalid_configuration(format!(
+            "connector `{}` ({p}) needs a backend this build does not include",
+            connector.name()
+        ))),
+    }
+}
+
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///
 /// Implementations make one attempt per call; caching, single flight and retries are the job of
