@@ -17,6 +17,8 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod connector;
+#[cfg(feature = "console")]
+mod console;
 mod credentials;
 mod error;
 pub mod output;
@@ -33,6 +35,10 @@ mod config;
 #[cfg(feature = "config")]
 pub use config::{Config, ConfigError, Settings, MACHINE_ROLE};
 pub use connector::{Connector, ConnectorBuilder, Scope};
+#[cfg(feature = "console")]
+pub use console::{
+    check_connector as check_console, sign_in_url, ConsoleError, ConsoleOptions, SignInUrl,
+};
 pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{
     BoxError, CredentialError, ErrorCode, ErrorKind, ValidationError, ValidationErrors,

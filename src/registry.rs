@@ -401,6 +401,51 @@ impl Registry {
     }
 }
 
+#[cfg(feature = "console")]
+impl Registry {
+    /// A console sign-in URL for `caller` from connector `name` (aws-rules.md §4). Session Token
+    /// connectors and long-term keys are refused before any STS or federation request.
+    ///
+    /// # Errors
+    /// [`ConsoleError`](crate::ConsoleError): access denied, not supported, invalid destination or
+    /// session duration, credentials failure, or the federation endpoint's failure.
+    pub async fn console_url(
+        &self,
+        caller: &Caller,
+        name: &str,
+        opts: &crate::console::ConsoleOptions,
+    ) -> Result<crate::console::SignInUrl, crate::console::ConsoleError> {
+        use crate::console::{check_connector, sign_in_url, ConsoleError};
+        let connector = self.check_access(caller, name)?;
+        check_connector(connector)?;
+        let creds = self.credentials(caller, name).await.map_err(|e| match e {
+            IssueError::Access(a) => ConsoleError::Access(a),
+            IssueError::Credentials { source, .. } => ConsoleError::Credentials(source),
+        })?;
+        let url = sign_in_url(connector, &creds, opts).await;
+        match &url {
+            Ok(_) => tracing::info!(
+                target: "aws_connector::audit",
+                event = "console",
+                caller = %caller,
+                connector = name,
+                principal = connector.principal().as_str(),
+                access_key_id = creds.access_key_id(),
+                "console sign-in URL issued"
+            ),
+            Err(e) => tracing::warn!(
+                target: "aws_connector::audit",
+                event = "console_failed",
+                caller = %caller,
+                connector = name,
+                error = %e,
+                "console sign-in failed"
+            ),
+        }
+        url
+    }
+}
+
 /// The session / federated name a caller gets from a connector (for audit), as rendered.
 fn session_name(c: &Connector, caller: &Caller) -> Option<String> {
     let user = caller.user_name().unwrap_or(SYSTEM_USER_NAME);
