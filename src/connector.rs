@@ -320,6 +320,8 @@ impl ConnectorBuilder {
     }
 
     /// The duration as read from a file, where it may be negative or huge.
+    // Only the config loader (`config` feature) calls this.
+    #[cfg_attr(not(feature = "config"), allow(dead_code))]
     pub(crate) fn duration_secs_raw(mut self, secs: i64) -> Self {
         self.duration_secs = Some(secs);
         self
