@@ -338,6 +338,9 @@ impl Validator {
     }
 
     fn duration(&mut self, caps: &Capabilities, root: bool, secs: i64) {
+        // A root key where root is not accepted is `source_not_allowed` on its own; the duration
+        // is then checked against the principal type's own range.
+        let root = root && caps.root_duration.is_some();
         let Some(r) = caps.duration_for(root) else {
             return;
         };
