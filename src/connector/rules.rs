@@ -565,12 +565,26 @@ impl Validator {
                 );
             }
         }
+        // AWS counts managed and inline session policies against one plaintext budget
+        // (aws-rules.md §2 PolicyArns). An ARN over its own length limit is reported as
+        // `invalid_length` and left out of the sum.
+        let arn_chars: usize = arns
+            .iter()
+            .map(|a| chars(a))
+            .filter(|n| *n <= ARN_LEN.1)
+            .sum();
         let Some(policy) = b.policy.as_deref().filter(|_| on(Field::Policy)) else {
+            if arn_chars > POLICY_MAX_CHARS {
+                self.err(
+                    Field::PolicyArns.as_str(),
+                    ErrorCode::PolicyTooLarge,
+                    format!("the policy ARNs together must be at most {POLICY_MAX_CHARS} plaintext characters (managed and inline session policies share this limit), got {arn_chars}"),
+                );
+            }
             return;
         };
         let f = Field::Policy.as_str();
         let n = chars(policy);
-        let arn_chars: usize = arns.iter().map(|a| chars(a)).sum();
         if n == 0 {
             self.err(
                 f,
