@@ -298,11 +298,25 @@ impl Capabilities {
     }
 
     /// The duration range that applies to a source, or `None` when the source decides the lifetime.
+    ///
+    /// A root key gets [`root_duration`](Self::root_duration) where the principal type accepts
+    /// one, and the principal type's own range where it does not (such a source is rejected on
+    /// its own; the duration must still be in range).
+    ///
+    /// ```
+    /// use aws_connector::PrincipalType;
+    ///
+    /// let st = PrincipalType::SessionToken.capabilities();
+    /// assert_eq!(st.duration_for(true).unwrap().max_secs, 3600);
+    /// assert_eq!(st.duration_for(false).unwrap().max_secs, 129_600);
+    /// let ar = PrincipalType::AssumeRole.capabilities();
+    /// assert_eq!(ar.duration_for(true), ar.duration);
+    /// assert_eq!(PrincipalType::Provided.capabilities().duration_for(false), None);
+    /// ```
     pub fn duration_for(&self, root: bool) -> Option<DurationRange> {
-        if root {
-            self.root_duration
-        } else {
-            self.duration
+        match self.root_duration {
+            Some(r) if root => Some(r),
+            _ => self.duration,
         }
     }
 }

@@ -159,21 +159,7 @@ impl Validator {
             b.federated_name.as_deref(),
             NameKind::FederatedName,
         );
-        let source_identity = self.template(
-            on(Field::SourceIdentity),
-            Field::SourceIdentity,
-            b.source_identity.as_deref(),
-            NameKind::SourceIdentity,
-        );
-        if let Some(si) = &b.source_identity {
-            if on(Field::SourceIdentity) && si.to_ascii_lowercase().starts_with("aws:") {
-                self.err(
-                    Field::SourceIdentity.as_str(),
-                    ErrorCode::ReservedPrefix,
-                    "SourceIdentity must not start with `aws:`",
-                );
-            }
-        }
+        let source_identity = self.source_identity(on(Field::SourceIdentity), b);
         self.policies(b, &on);
         if on(Field::Duration) {
             if let (Some(d), Some(caps)) = (b.duration_secs, caps) {
@@ -390,6 +376,36 @@ impl Validator {
         }
     }
 
+    /// The `source_identity` template, whose literal text must not start with `aws:`.
+    fn source_identity(&mut self, active: bool, b: &ConnectorBuilder) -> Option<NameTemplate> {
+        let text = b.source_identity.as_deref().filter(|_| active)?;
+        let reserved = text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("aws:"));
+        if !reserved {
+            return self.template(
+                true,
+                Field::SourceIdentity,
+                Some(text),
+                NameKind::SourceIdentity,
+            );
+        }
+        self.err(
+            Field::SourceIdentity.as_str(),
+            ErrorCode::ReservedPrefix,
+            "SourceIdentity must not start with `aws:` (a prefix AWS reserves)",
+        );
+        // `:` is outside SourceIdentity's characters too; the reserved prefix is the one problem
+        // to report for it, and the rest of the text is still checked (as if it read `aws-`).
+        let rest = format!("aws-{}", &text[4..]);
+        self.template(
+            true,
+            Field::SourceIdentity,
+            Some(&rest),
+            NameKind::SourceIdentity,
+        )
+    }
+
     /// Region shape and partition, and every ARN's partition against it.
     fn partitions(
         &mut self,
@@ -549,12 +565,26 @@ impl Validator {
                 );
             }
         }
+        // AWS counts managed and inline session policies against one plaintext budget
+        // (aws-rules.md §2 PolicyArns). An ARN over its own length limit is reported as
+        // `invalid_length` and left out of the sum.
+        let arn_chars: usize = arns
+            .iter()
+            .map(|a| chars(a))
+            .filter(|n| *n <= ARN_LEN.1)
+            .sum();
         let Some(policy) = b.policy.as_deref().filter(|_| on(Field::Policy)) else {
+            if arn_chars > POLICY_MAX_CHARS {
+                self.err(
+                    Field::PolicyArns.as_str(),
+                    ErrorCode::PolicyTooLarge,
+                    format!("the policy ARNs together must be at most {POLICY_MAX_CHARS} plaintext characters (managed and inline session policies share this limit), got {arn_chars}"),
+                );
+            }
             return;
         };
         let f = Field::Policy.as_str();
         let n = chars(policy);
-        let arn_chars: usize = arns.iter().map(|a| chars(a)).sum();
         if n == 0 {
             self.err(
                 f,
