@@ -19,6 +19,7 @@
 mod connector;
 mod credentials;
 mod error;
+mod mfa;
 mod partition;
 mod principal;
 mod provider;
@@ -32,6 +33,9 @@ pub use connector::{Connector, ConnectorBuilder, Scope};
 pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{
     BoxError, CredentialError, ErrorCode, ErrorKind, ValidationError, ValidationErrors,
+};
+pub use mfa::{
+    mfa_fn, InvalidMfaCode, MfaChallenge, MfaCode, MfaFn, MfaTokenProvider, SharedMfaTokenProvider,
 };
 pub use partition::Partition;
 pub use principal::{
