@@ -19,6 +19,8 @@
 mod connector;
 mod credentials;
 mod error;
+#[cfg(feature = "_aws")]
+mod interop;
 mod mfa;
 mod partition;
 mod principal;
@@ -34,6 +36,8 @@ pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{
     BoxError, CredentialError, ErrorCode, ErrorKind, ValidationError, ValidationErrors,
 };
+#[cfg(feature = "_aws")]
+pub use interop::{SdkProvider, SDK_PROVIDER_NAME};
 pub use mfa::{
     mfa_fn, InvalidMfaCode, MfaChallenge, MfaCode, MfaFn, MfaTokenProvider, SharedMfaTokenProvider,
 };
@@ -42,8 +46,13 @@ pub use principal::{
     Applicability, Capabilities, ConsoleSignIn, DurationRange, Field, PrincipalType, Sources,
     UnknownPrincipalType,
 };
+#[cfg(feature = "_aws")]
+pub use provider::HttpClient;
 pub use provider::{
-    provide_fn, CredentialProvider, ProvideFn, SharedCredentialProvider, StaticKeyProvider,
+    provide_fn, CredentialProvider, Environment, ProvideFn, ProviderOptions,
+    SharedCredentialProvider, StaticKeyProvider, SYSTEM_USER_NAME,
 };
+#[cfg(feature = "machine-role")]
+pub use provider::{MachineRoleKind, MachineRoleProvider};
 pub use source::{AccessKey, CredentialSource};
 pub use template::{map_user_name, NameKind, NameTemplate, TemplateError};

@@ -10,14 +10,24 @@ use async_trait::async_trait;
 use crate::credentials::Credentials;
 use crate::error::CredentialError;
 
+#[cfg(feature = "_aws")]
+mod http;
+#[cfg(feature = "machine-role")]
+mod machine;
+mod options;
 mod static_key;
 
+#[cfg(feature = "_aws")]
+pub use http::HttpClient;
+#[cfg(feature = "machine-role")]
+pub use machine::{MachineRoleKind, MachineRoleProvider};
+pub use options::{Environment, ProviderOptions, SYSTEM_USER_NAME};
 pub use static_key::StaticKeyProvider;
 
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///
 /// Implementations make one attempt per call; caching, single flight and retries are the job of
-/// [`Cached`](crate::Cached) (where present) and of the caller.
+/// the cache (`Cached`) and of the caller.
 #[async_trait]
 pub trait CredentialProvider: Send + Sync + fmt::Debug {
     /// Produces credentials.
