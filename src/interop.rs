@@ -231,6 +231,10 @@ macro_rules! provide_credentials_via_provide {
 provide_credentials_via_provide!(SharedCredentialProvider);
 provide_credentials_via_provide!(StaticKeyProvider);
 provide_credentials_via_provide!(
+    #[cfg(feature = "sts")]
+    crate::provider::StsProvider
+);
+provide_credentials_via_provide!(
     #[cfg(feature = "machine-role")]
     crate::provider::MachineRoleProvider
 );

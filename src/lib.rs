@@ -49,9 +49,11 @@ pub use principal::{
 #[cfg(feature = "_aws")]
 pub use provider::HttpClient;
 pub use provider::{
-    provide_fn, CredentialProvider, Environment, ProvideFn, ProviderOptions,
+    connector_provider, provide_fn, CredentialProvider, Environment, ProvideFn, ProviderOptions,
     SharedCredentialProvider, StaticKeyProvider, SYSTEM_USER_NAME,
 };
+#[cfg(feature = "sts")]
+pub use provider::{IssuedCredentials, StsProvider, DEFAULT_REGION};
 #[cfg(feature = "machine-role")]
 pub use provider::{MachineRoleKind, MachineRoleProvider};
 pub use source::{AccessKey, CredentialSource};

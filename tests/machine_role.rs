@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use aws_connector::{
-    CredentialProvider, Environment, ErrorKind, MachineRoleKind, MachineRoleProvider,
-    ProviderOptions,
+    connector_provider, Connector, CredentialProvider, CredentialSource, Environment, ErrorKind,
+    MachineRoleKind, MachineRoleProvider, PrincipalType, ProviderOptions,
 };
 use common::{
     bounded, closed_port_url, ecs_server, imds_server, now, BlackHole, TestServer, ECS_PATH,
@@ -62,6 +62,21 @@ async fn imds_v2_flow() {
             Some("imds-session-token")
         );
     }
+}
+
+#[tokio::test]
+async fn provided_connector_hands_out_the_machine_role_as_is() {
+    let expiry = now().replace_nanosecond(0).unwrap() + time::Duration::minutes(30);
+    let server = imds_server("t", expiry).await;
+    let connector = Connector::builder("machine")
+        .source(CredentialSource::machine_role())
+        .principal(PrincipalType::Provided)
+        .build()
+        .unwrap();
+    let provider = connector_provider(&connector, &imds_options(&server.url())).unwrap();
+    let creds = bounded("provided", provider.provide()).await.unwrap();
+    assert_eq!(creds.access_key_id(), MACHINE_KEY_ID);
+    assert_eq!(creds.expiry(), Some(expiry));
 }
 
 #[tokio::test]

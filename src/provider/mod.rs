@@ -15,14 +15,20 @@ mod http;
 #[cfg(feature = "machine-role")]
 mod machine;
 mod options;
+mod select;
 mod static_key;
+#[cfg(feature = "sts")]
+mod sts;
 
 #[cfg(feature = "_aws")]
 pub use http::HttpClient;
 #[cfg(feature = "machine-role")]
 pub use machine::{MachineRoleKind, MachineRoleProvider};
 pub use options::{Environment, ProviderOptions, SYSTEM_USER_NAME};
+pub use select::connector_provider;
 pub use static_key::StaticKeyProvider;
+#[cfg(feature = "sts")]
+pub use sts::{IssuedCredentials, StsProvider, DEFAULT_REGION};
 
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///
