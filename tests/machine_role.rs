@@ -139,7 +139,7 @@ fn detection_reads_the_given_environment() {
     )]);
     let p = MachineRoleProvider::new(&ProviderOptions::new().environment(ecs)).unwrap();
     assert_eq!(p.kind(), MachineRoleKind::Ecs);
-    let none = Environment::from_vars::<_, String, String>([]);
+    let none = Environment::empty();
     let p = MachineRoleProvider::new(&ProviderOptions::new().environment(none)).unwrap();
     assert_eq!(p.kind(), MachineRoleKind::Imds);
 }

@@ -35,7 +35,7 @@ fn key() -> CredentialSource {
 
 /// Options that read nothing from the process environment.
 fn options() -> ProviderOptions {
-    ProviderOptions::new().environment(Environment::from_vars::<_, String, String>([]))
+    ProviderOptions::new().environment(Environment::empty())
 }
 
 fn counting_mfa(calls: Arc<AtomicU32>) -> impl aws_connector::MfaTokenProvider {

@@ -52,7 +52,7 @@ impl MachineRoleKind {
     ///
     /// let ecs = Environment::from_vars([("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")]);
     /// assert_eq!(MachineRoleKind::detect(&ecs), MachineRoleKind::Ecs);
-    /// assert_eq!(MachineRoleKind::detect(&Environment::from_vars::<_, String, String>([])), MachineRoleKind::Imds);
+    /// assert_eq!(MachineRoleKind::detect(&Environment::empty()), MachineRoleKind::Imds);
     /// ```
     pub fn detect(env: &Environment) -> Self {
         if env.get(ENV_RELATIVE_URI).is_some() || env.get(ENV_FULL_URI).is_some() {
@@ -95,6 +95,8 @@ const ENV_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 ///   `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, `AWS_CONTAINER_AUTHORIZATION_TOKEN`), rejects a
 ///   token with a trailing newline, accepts a plain-HTTP full URI only on a loopback or container
 ///   address, and uses fixed timeouts (2 s connect, 5 s read).
+/// - aws-config's retry policies apply inside one call: IMDS retries 5xx and 401 answers (up to 4
+///   attempts, not timeouts), the container provider retries transient failures (3 attempts).
 /// - IMDS honours `AWS_EC2_METADATA_DISABLED` and, without an explicit endpoint,
 ///   `AWS_EC2_METADATA_SERVICE_ENDPOINT` from the process environment. When IMDS fails after it
 ///   once answered, aws-config returns the last credentials it got (extending an expired expiry by

@@ -45,6 +45,13 @@ impl Environment {
         Environment { fixed: None }
     }
 
+    /// No variables at all (nothing is read from the process).
+    pub fn empty() -> Self {
+        Environment {
+            fixed: Some(Arc::new(BTreeMap::new())),
+        }
+    }
+
     /// Exactly these variables, and no others.
     pub fn from_vars<I, K, V>(vars: I) -> Self
     where
@@ -128,7 +135,7 @@ pub struct ProviderOptions {
 }
 
 impl ProviderOptions {
-    /// Default STS connect timeout (also the default for any HTTP peer not listed below).
+    /// Default STS connect timeout.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
     /// Default STS read timeout: the longest wait for the first byte of an answer.
     pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -307,6 +314,7 @@ mod tests {
     #[test]
     fn empty_values_are_unset() {
         let env = Environment::from_vars([("A", " "), ("B", "x")]);
+        assert_eq!(Environment::empty().get("PATH"), None);
         assert_eq!(env.get("A"), None);
         assert_eq!(env.get("B").as_deref(), Some("x"));
         assert!(!env.is_process());

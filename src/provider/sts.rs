@@ -766,7 +766,7 @@ mod tests {
 
     fn mfa_options() -> ProviderOptions {
         ProviderOptions::new()
-            .environment(Environment::from_vars::<_, String, String>([]))
+            .environment(Environment::empty())
             .mfa(mfa_fn(|_| async { Ok(MfaCode::new("123456")?) }))
     }
 
@@ -990,7 +990,7 @@ mod tests {
             ep(&plain, &opts(&ignored)),
             "https://sts.eu-west-1.amazonaws.com"
         );
-        let none = Environment::from_vars::<_, String, String>([]);
+        let none = Environment::empty();
         assert_eq!(
             ep(&plain, &opts(&none)),
             "https://sts.eu-west-1.amazonaws.com"
