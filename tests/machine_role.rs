@@ -10,9 +10,9 @@ use aws_connector::{
     connector_provider, Connector, CredentialProvider, CredentialSource, Environment, ErrorKind,
     MachineRoleKind, MachineRoleProvider, PrincipalType, ProviderOptions,
 };
-use common::{
-    bounded, closed_port_url, ecs_server, imds_server, now, BlackHole, TestServer, ECS_PATH,
-    IMDS_ROLE, MACHINE_KEY_ID, MACHINE_SECRET, MACHINE_TOKEN,
+use common::servers::{
+    bounded, closed_port_url, ecs_server, imds_server, now, BlackHole, Request, Response,
+    TestServer, ECS_PATH, IMDS_ROLE, MACHINE_KEY_ID, MACHINE_SECRET, MACHINE_TOKEN,
 };
 use secrecy::ExposeSecret;
 
@@ -81,10 +81,11 @@ async fn provided_connector_hands_out_the_machine_role_as_is() {
 
 #[tokio::test]
 async fn imds_without_a_role_is_not_loaded() {
-    let server = TestServer::start(|req: &common::Request| match req.path.as_str() {
-        "/latest/api/token" => common::Response::new(200, "tok")
-            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600"),
-        _ => common::Response::new(404, "no role"),
+    let server = TestServer::start(|req: &Request| match req.path.as_str() {
+        "/latest/api/token" => {
+            Response::new(200, "tok").header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+        }
+        _ => Response::new(404, "no role"),
     })
     .await;
     let provider = MachineRoleProvider::new(&imds_options(&server.url())).unwrap();
@@ -94,11 +95,12 @@ async fn imds_without_a_role_is_not_loaded() {
 
 #[tokio::test]
 async fn imds_garbage_is_a_malformed_response() {
-    let server = TestServer::start(|req: &common::Request| match req.path.as_str() {
-        "/latest/api/token" => common::Response::new(200, "tok")
-            .header("x-aws-ec2-metadata-token-ttl-seconds", "21600"),
-        "/latest/meta-data/iam/security-credentials/" => common::Response::new(200, IMDS_ROLE),
-        _ => common::Response::new(200, "this is not json"),
+    let server = TestServer::start(|req: &Request| match req.path.as_str() {
+        "/latest/api/token" => {
+            Response::new(200, "tok").header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+        }
+        "/latest/meta-data/iam/security-credentials/" => Response::new(200, IMDS_ROLE),
+        _ => Response::new(200, "this is not json"),
     })
     .await;
     let provider = MachineRoleProvider::new(&imds_options(&server.url())).unwrap();

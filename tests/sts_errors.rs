@@ -13,7 +13,9 @@ use aws_connector::{
     Environment, ErrorKind, MfaChallenge, MfaCode, PrincipalType, ProviderOptions, StsProvider,
 };
 use aws_credential_types::provider::ProvideCredentials;
-use common::{bounded, closed_port_url, now, sts_error, sts_like, BlackHole, Response, TestServer};
+use common::servers::{
+    bounded, closed_port_url, now, sts_error, sts_like, BlackHole, Request, Response, TestServer,
+};
 use secrecy::ExposeSecret;
 
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -62,7 +64,7 @@ async fn access_denied_keeps_aws_code_and_message() {
     let message = "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
                    sts:AssumeRole on resource: arn:aws:iam::123456789012:role/Deploy";
     let server =
-        TestServer::start(move |_: &common::Request| sts_error(403, "AccessDenied", message)).await;
+        TestServer::start(move |_: &Request| sts_error(403, "AccessDenied", message)).await;
     let err = provide_err(&assume_role(&server.url())).await;
     assert_eq!(err.kind(), ErrorKind::AccessDenied);
     assert_eq!(err.aws_code(), Some("AccessDenied"));
@@ -89,8 +91,7 @@ async fn access_denied_keeps_aws_code_and_message() {
 #[tokio::test]
 async fn throttling_and_expired_tokens_are_typed() {
     let server =
-        TestServer::start(|_: &common::Request| sts_error(400, "Throttling", "Rate exceeded"))
-            .await;
+        TestServer::start(|_: &Request| sts_error(400, "Throttling", "Rate exceeded")).await;
     let err = provide_err(&assume_role(&server.url())).await;
     assert_eq!(err.kind(), ErrorKind::Throttled);
     assert!(err.is_retryable());
@@ -99,7 +100,7 @@ async fn throttling_and_expired_tokens_are_typed() {
         "{err}"
     );
 
-    let server = TestServer::start(|_: &common::Request| {
+    let server = TestServer::start(|_: &Request| {
         sts_error(
             400,
             "ExpiredToken",
@@ -123,7 +124,7 @@ async fn connection_refused_is_transient_and_retryable() {
 
 #[tokio::test]
 async fn malformed_body_is_a_malformed_response() {
-    let server = TestServer::start(|_: &common::Request| {
+    let server = TestServer::start(|_: &Request| {
         Response::xml(200, "<html><body>definitely not STS</body></html>")
     })
     .await;
@@ -133,7 +134,7 @@ async fn malformed_body_is_a_malformed_response() {
     assert!(!err.is_retryable());
 
     // Well-formed XML of the right shape but without the required credentials fields.
-    let server = TestServer::start(|_: &common::Request| {
+    let server = TestServer::start(|_: &Request| {
         Response::xml(
             200,
             "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>x</AccessKeyId>\
@@ -147,10 +148,9 @@ async fn malformed_body_is_a_malformed_response() {
 
 #[tokio::test]
 async fn server_error_without_a_code_is_transient() {
-    let server = TestServer::start(|_: &common::Request| {
-        Response::new(503, "<html>upstream unavailable</html>")
-    })
-    .await;
+    let server =
+        TestServer::start(|_: &Request| Response::new(503, "<html>upstream unavailable</html>"))
+            .await;
     let err = provide_err(&assume_role(&server.url())).await;
     assert_eq!(err.kind(), ErrorKind::Transient, "{err:?}");
     assert!(err.is_retryable());
@@ -410,8 +410,7 @@ async fn region_and_endpoint_come_from_the_environment() {
 #[tokio::test]
 async fn sdk_callers_see_our_error_as_the_source() {
     let server =
-        TestServer::start(|_: &common::Request| sts_error(403, "AccessDenied", "not authorized"))
-            .await;
+        TestServer::start(|_: &Request| sts_error(403, "AccessDenied", "not authorized")).await;
     let p = StsProvider::new(&assume_role(&server.url()), &options()).unwrap();
     let err = p.provide_credentials().await.unwrap_err();
     let ours = std::error::Error::source(&err)
@@ -423,8 +422,7 @@ async fn sdk_callers_see_our_error_as_the_source() {
 #[tokio::test]
 async fn secrets_never_show_in_debug_display_or_errors() {
     let server =
-        TestServer::start(|_: &common::Request| sts_error(403, "AccessDenied", "not authorized"))
-            .await;
+        TestServer::start(|_: &Request| sts_error(403, "AccessDenied", "not authorized")).await;
     let mfa = mfa_fn(|_| async { Ok(MfaCode::new("987654")?) });
     let connector = Connector::builder("deploy")
         .source(key())

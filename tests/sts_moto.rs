@@ -22,7 +22,8 @@ use aws_connector::{
     connector_provider, mfa_fn, Connector, CredentialProvider, CredentialSource, Environment,
     MfaCode, PrincipalType, ProviderOptions, SdkProvider, StsProvider,
 };
-use common::{assert_near, bounded, now, sdk_sts_client, MOTO_ACCOUNT};
+use common::moto::{sdk_sts_client, MOTO_ACCOUNT};
+use common::servers::{assert_near, bounded, now};
 
 const MARGIN: Duration = Duration::from_secs(120);
 const POLICY: &str =
@@ -267,7 +268,7 @@ async fn assume_role_from_the_machine_role() {
     use aws_connector::MachineRoleKind;
 
     let endpoint = moto_or_skip!("assume_role_from_the_machine_role");
-    let imds = common::imds_server("imds-token", now() + time::Duration::hours(1)).await;
+    let imds = common::servers::imds_server("imds-token", now() + time::Duration::hours(1)).await;
     let connector = Connector::builder("from-machine")
         .source(CredentialSource::machine_role())
         .principal(PrincipalType::AssumeRole)
@@ -295,5 +296,5 @@ async fn assume_role_from_the_machine_role() {
     assert!(imds
         .requests()
         .iter()
-        .any(|r| r.path.ends_with(common::IMDS_ROLE)));
+        .any(|r| r.path.ends_with(common::servers::IMDS_ROLE)));
 }
