@@ -21,6 +21,9 @@ mod connector;
 mod console;
 mod credentials;
 mod error;
+#[cfg(feature = "_aws")]
+mod interop;
+mod mfa;
 pub mod output;
 mod partition;
 mod principal;
@@ -43,17 +46,26 @@ pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{
     BoxError, CredentialError, ErrorCode, ErrorKind, ValidationError, ValidationErrors,
 };
+#[cfg(feature = "_aws")]
+pub use interop::{SdkProvider, SDK_PROVIDER_NAME};
+pub use mfa::{
+    mfa_fn, InvalidMfaCode, MfaChallenge, MfaCode, MfaFn, MfaTokenProvider, SharedMfaTokenProvider,
+};
 pub use partition::Partition;
 pub use principal::{
     Applicability, Capabilities, ConsoleSignIn, DurationRange, Field, PrincipalType, Sources,
     UnknownPrincipalType,
 };
+#[cfg(feature = "_aws")]
+pub use provider::HttpClient;
 pub use provider::{
-    for_connector, provide_fn, CredentialProvider, ProvideFn, SharedCredentialProvider,
-    StaticKeyProvider,
+    connector_provider, provide_fn, CredentialProvider, Environment, ProvideFn, ProviderOptions,
+    SharedCredentialProvider, StaticKeyProvider, SYSTEM_USER_NAME,
 };
-pub use registry::{
-    AccessError, Caller, IssueError, ProviderFactory, Registry, RegistryBuilder, SYSTEM_USER_NAME,
-};
+#[cfg(feature = "sts")]
+pub use provider::{IssuedCredentials, StsProvider, DEFAULT_REGION};
+#[cfg(feature = "machine-role")]
+pub use provider::{MachineRoleKind, MachineRoleProvider};
+pub use registry::{AccessError, Caller, IssueError, ProviderFactory, Registry, RegistryBuilder};
 pub use source::{AccessKey, CredentialSource};
 pub use template::{map_user_name, NameKind, NameTemplate, TemplateError};

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::connector::{Connector, Scope};
 use crate::credentials::Credentials;
 use crate::error::{CredentialError, ErrorCode, ValidationError, ValidationErrors};
-use crate::provider::SharedCredentialProvider;
+use crate::provider::{ProviderOptions, SharedCredentialProvider};
 
 /// Who is asking for credentials.
 ///
@@ -246,7 +246,7 @@ impl Registry {
         Registry {
             admins_see_all_connectors,
             connectors,
-            factory: factory.unwrap_or_else(default_factory),
+            factory: factory.unwrap_or_else(|| options_factory(ProviderOptions::new())),
             providers: Mutex::new(HashMap::new()),
         }
     }
@@ -448,14 +448,13 @@ impl Registry {
 
 /// The session / federated name a caller gets from a connector (for audit), as rendered.
 fn session_name(c: &Connector, caller: &Caller) -> Option<String> {
-    let user = caller.user_name().unwrap_or(SYSTEM_USER_NAME);
+    let user = caller
+        .user_name()
+        .unwrap_or(crate::provider::SYSTEM_USER_NAME);
     c.session_name()
         .or(c.federated_name())
         .map(|t| t.render(user))
 }
-
-/// What `{user}` renders to for the system caller.
-pub const SYSTEM_USER_NAME: &str = "system";
 
 /// Builds a [`Registry`].
 #[must_use]
@@ -487,7 +486,14 @@ impl RegistryBuilder {
         self
     }
 
-    /// Replaces how providers are made (e.g. a fake backend in tests, or shared options).
+    /// Options for every provider the registry makes (MFA token provider, STS endpoint
+    /// override, timeouts, environment); the caller's user name is added per caller.
+    pub fn provider_options(mut self, options: ProviderOptions) -> Self {
+        self.factory = Some(options_factory(options));
+        self
+    }
+
+    /// Replaces how providers are made (e.g. a fake backend in tests).
     pub fn provider_factory<F>(mut self, factory: F) -> Self
     where
         F: Fn(&Connector, Option<&str>) -> Result<SharedCredentialProvider, CredentialError>
@@ -528,6 +534,11 @@ impl RegistryBuilder {
     }
 }
 
-fn default_factory() -> ProviderFactory {
-    Arc::new(|c: &Connector, user: Option<&str>| crate::provider::for_connector(c, user))
+/// Providers from [`connector_provider`](crate::connector_provider) with `options` (MFA, endpoint,
+/// timeouts, environment) and the caller's user name.
+fn options_factory(options: ProviderOptions) -> ProviderFactory {
+    Arc::new(move |c: &Connector, user: Option<&str>| {
+        let opts = options.clone().user_opt(user.map(str::to_owned));
+        crate::provider::connector_provider(c, &opts)
+    })
 }

@@ -10,34 +10,25 @@ use async_trait::async_trait;
 use crate::credentials::Credentials;
 use crate::error::CredentialError;
 
+#[cfg(feature = "_aws")]
+mod http;
+#[cfg(feature = "machine-role")]
+mod machine;
+mod options;
+mod select;
 mod static_key;
+#[cfg(feature = "sts")]
+mod sts;
 
+#[cfg(feature = "_aws")]
+pub use http::HttpClient;
+#[cfg(feature = "machine-role")]
+pub use machine::{MachineRoleKind, MachineRoleProvider};
+pub use options::{Environment, ProviderOptions, SYSTEM_USER_NAME};
+pub use select::connector_provider;
 pub use static_key::StaticKeyProvider;
-
-use crate::connector::Connector;
-use crate::principal::PrincipalType;
-use crate::source::CredentialSource;
-
-/// The provider a connector's principal type calls for, for a caller's user name (`None`: the
-/// system caller, whose `{user}` renders as `system`).
-///
-/// # Errors
-/// [`CredentialError::InvalidConfiguration`] when this build lacks the backend the connector
-/// needs (the `sts` or `machine-role` feature).
-pub fn for_connector(
-    connector: &Connector,
-    _user: Option<&str>,
-) -> Result<SharedCredentialProvider, CredentialError> {
-    match (connector.principal(), connector.source()) {
-        (PrincipalType::Provided, CredentialSource::AccessKey(key)) => Ok(
-            SharedCredentialProvider::new(StaticKeyProvider::from_access_key(key)),
-        ),
-        (p, _) => Err(CredentialError::invalid_configuration(format!(
-            "connector `{}` ({p}) needs a backend this build does not include",
-            connector.name()
-        ))),
-    }
-}
+#[cfg(feature = "sts")]
+pub use sts::{IssuedCredentials, StsProvider, DEFAULT_REGION};
 
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///
