@@ -480,6 +480,15 @@ impl RegistryBuilder {
         self
     }
 
+    /// Adds a loaded config file's connectors and takes its `admins_see_all_connectors` setting.
+    #[cfg(feature = "config")]
+    pub fn config(mut self, config: crate::config::Config) -> Self {
+        let (settings, connectors) = config.into_parts();
+        self.admins_see_all_connectors = settings.admins_see_all_connectors;
+        self.connectors.extend(connectors);
+        self
+    }
+
     /// Adds a connector.
     pub fn connector(mut self, connector: Connector) -> Self {
         self.connectors.push(connector);
