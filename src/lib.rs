@@ -58,12 +58,14 @@ pub use principal::{
 };
 #[cfg(feature = "_aws")]
 pub use provider::HttpClient;
+#[cfg(feature = "sts")]
+pub use provider::{
+    caller_identity, CallerIdentity, IssuedCredentials, StsProvider, DEFAULT_REGION,
+};
 pub use provider::{
     connector_provider, provide_fn, CredentialProvider, Environment, ProvideFn, ProviderOptions,
     SharedCredentialProvider, StaticKeyProvider, SYSTEM_USER_NAME,
 };
-#[cfg(feature = "sts")]
-pub use provider::{IssuedCredentials, StsProvider, DEFAULT_REGION};
 #[cfg(feature = "machine-role")]
 pub use provider::{MachineRoleKind, MachineRoleProvider};
 pub use registry::{AccessError, Caller, IssueError, ProviderFactory, Registry, RegistryBuilder};

@@ -199,6 +199,7 @@ pub type ProviderFactory = Arc<
 /// ```
 pub struct Registry {
     admins_see_all_connectors: bool,
+    options: ProviderOptions,
     connectors: BTreeMap<String, Arc<Connector>>,
     factory: ProviderFactory,
     providers: Mutex<HashMap<(String, Option<String>), SharedCredentialProvider>>,
@@ -219,6 +220,7 @@ impl Registry {
         RegistryBuilder {
             admins_see_all_connectors: true,
             connectors: Vec::new(),
+            options: ProviderOptions::new(),
             factory: None,
         }
     }
@@ -234,6 +236,7 @@ impl Registry {
                 .into_iter()
                 .map(|c| (c.name().to_owned(), Arc::new(c)))
                 .collect(),
+            ProviderOptions::new(),
             None,
         )
     }
@@ -241,14 +244,22 @@ impl Registry {
     fn assemble(
         admins_see_all_connectors: bool,
         connectors: BTreeMap<String, Arc<Connector>>,
+        options: ProviderOptions,
         factory: Option<ProviderFactory>,
     ) -> Registry {
+        let options = shared_http_client(options);
         Registry {
             admins_see_all_connectors,
+            factory: factory.unwrap_or_else(|| options_factory(options.clone())),
+            options,
             connectors,
-            factory: factory.unwrap_or_else(|| options_factory(ProviderOptions::new())),
             providers: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The options every provider of this registry is made with.
+    pub fn provider_options(&self) -> &ProviderOptions {
+        &self.options
     }
 
     /// Whether administrators may use every connector.
@@ -401,6 +412,29 @@ impl Registry {
     }
 }
 
+#[cfg(feature = "sts")]
+impl Registry {
+    /// Who `caller`'s credentials from connector `name` are (STS `GetCallerIdentity`, sent to
+    /// the connector's STS endpoint).
+    ///
+    /// # Errors
+    /// As [`credentials`](Registry::credentials), plus the `GetCallerIdentity` failure.
+    pub async fn caller_identity(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<crate::provider::CallerIdentity, IssueError> {
+        let creds = self.credentials(caller, name).await?;
+        let connector = self.check_access(caller, name)?;
+        crate::provider::caller_identity(connector, &creds, &self.options)
+            .await
+            .map_err(|source| IssueError::Credentials {
+                connector: name.to_owned(),
+                source,
+            })
+    }
+}
+
 #[cfg(feature = "console")]
 impl Registry {
     /// A console sign-in URL for `caller` from connector `name` (aws-rules.md §4). Session Token
@@ -461,6 +495,7 @@ fn session_name(c: &Connector, caller: &Caller) -> Option<String> {
 pub struct RegistryBuilder {
     admins_see_all_connectors: bool,
     connectors: Vec<Connector>,
+    options: ProviderOptions,
     factory: Option<ProviderFactory>,
 }
 
@@ -498,7 +533,7 @@ impl RegistryBuilder {
     /// Options for every provider the registry makes (MFA token provider, STS endpoint
     /// override, timeouts, environment); the caller's user name is added per caller.
     pub fn provider_options(mut self, options: ProviderOptions) -> Self {
-        self.factory = Some(options_factory(options));
+        self.options = options;
         self
     }
 
@@ -538,9 +573,19 @@ impl RegistryBuilder {
         Ok(Registry::assemble(
             self.admins_see_all_connectors,
             connectors,
+            self.options,
             self.factory,
         ))
     }
+}
+
+/// One HTTP client (one connection pool, one TLS config) for every provider of a registry.
+fn shared_http_client(options: ProviderOptions) -> ProviderOptions {
+    #[cfg(feature = "_aws")]
+    if options.http_client_opt().is_none() {
+        return options.http_client(crate::provider::HttpClient::new());
+    }
+    options
 }
 
 /// Providers from [`connector_provider`](crate::connector_provider) with `options` (MFA, endpoint,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use aws_connector::{
     output, AccessError, Caller, Config, ConfigError, ConsoleError, ConsoleOptions, IssueError,
-    Registry, ValidationError,
+    ProviderOptions, Registry, ValidationError,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
@@ -20,6 +20,11 @@ struct Cli {
     /// The connectors config file (TOML).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+
+    /// STS endpoint for every connector (overrides AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and the
+    /// connectors' sts_endpoint).
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint_url: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -47,6 +52,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CredentialsFormat::CredentialProcess)]
         format: CredentialsFormat,
+    },
+    /// Show who the connector's credentials are (STS GetCallerIdentity).
+    Whoami {
+        /// The connector.
+        name: String,
+        #[command(flatten)]
+        caller: CallerArgs,
     },
     /// Print (or open) a console sign-in URL for a connector.
     Console {
@@ -126,9 +138,24 @@ fn main() -> ExitCode {
         eprintln!("error: --config FILE is required");
         return ExitCode::from(EXIT_FAILURE);
     };
+    let mut options = ProviderOptions::new();
+    if let Some(url) = cli.endpoint_url {
+        options = options.sts_endpoint(url);
+    }
+    let load = |path: &Path| load(path, options.clone());
     let result = match cli.command {
         Command::Validate { format } => return validate(&path, format),
         Command::List { caller } => load(&path).map(|r| list(&r, &caller.caller())),
+        Command::Whoami { name, caller } => run_async(async {
+            let r = load(&path)?;
+            let who = r
+                .caller_identity(&caller.caller(), &name)
+                .await
+                .map_err(|e| issue_fail(&e))?;
+            let v = serde_json::json!({ "UserId": who.user_id, "Account": who.account, "Arn": who.arn });
+            println!("{v:#}");
+            Ok(())
+        }),
         Command::Credentials {
             name,
             caller,
@@ -176,9 +203,13 @@ fn run_async<F: std::future::Future<Output = Result<(), Fail>>>(f: F) -> Result<
         .block_on(f)
 }
 
-fn load(path: &Path) -> Result<Registry, Fail> {
+fn load(path: &Path, options: ProviderOptions) -> Result<Registry, Fail> {
     match Config::from_path(path) {
-        Ok(c) => Ok(Registry::from_config(c)),
+        Ok(c) => Registry::builder()
+            .config(c)
+            .provider_options(options)
+            .build()
+            .map_err(|e| Fail(EXIT_INVALID, e.to_string())),
         Err(e @ ConfigError::Io { .. }) => Err(Fail(EXIT_FAILURE, error_chain(&e))),
         Err(e) => {
             let first = e.validation_errors().into_iter().next();

@@ -28,7 +28,7 @@ pub use options::{Environment, ProviderOptions, SYSTEM_USER_NAME};
 pub use select::connector_provider;
 pub use static_key::StaticKeyProvider;
 #[cfg(feature = "sts")]
-pub use sts::{IssuedCredentials, StsProvider, DEFAULT_REGION};
+pub use sts::{caller_identity, CallerIdentity, IssuedCredentials, StsProvider, DEFAULT_REGION};
 
 /// Something that can produce [`Credentials`], usually by calling AWS.
 ///

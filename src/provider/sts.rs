@@ -535,6 +535,66 @@ fn resolve_target(
     Ok(Target { region, endpoint })
 }
 
+/// Who a set of credentials belongs to, as STS `GetCallerIdentity` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallerIdentity {
+    /// The 12-digit account.
+    pub account: String,
+    /// The principal's ARN, e.g. `arn:aws:sts::123456789012:assumed-role/Deploy/ci-alice`.
+    pub arn: String,
+    /// The principal's unique id.
+    pub user_id: String,
+}
+
+/// Calls STS `GetCallerIdentity` with `credentials`, at the connector's region and endpoint
+/// (resolved as for its provider: options override, connector `sts_endpoint`,
+/// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the regional endpoint).
+///
+/// ```no_run
+/// # async fn demo(registry: aws_connector::Registry) -> Result<(), Box<dyn std::error::Error>> {
+/// use aws_connector::{caller_identity, Caller, ProviderOptions};
+///
+/// let caller = Caller::user("alice").with_group("developers");
+/// let creds = registry.credentials(&caller, "deploy").await?;
+/// let connector = registry.connector("deploy").ok_or("no connector")?;
+/// let who = caller_identity(connector, &creds, &ProviderOptions::new()).await?;
+/// println!("{}", who.arn);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As the STS providers: AWS's code and message kept verbatim, transport failures typed.
+pub async fn caller_identity(
+    connector: &Connector,
+    credentials: &Credentials,
+    options: &ProviderOptions,
+) -> Result<CallerIdentity, CredentialError> {
+    const ACTION: &str = "GetCallerIdentity";
+    let http = options.http_client_opt().cloned().unwrap_or_default();
+    let target = resolve_target(connector, options)?;
+    let client = sts_client(&target, options, &http);
+    let creds = aws_credential_types::Credentials::from(credentials);
+    let out = client
+        .get_caller_identity()
+        .customize()
+        .config_override(aws_sdk_sts::Config::builder().credentials_provider(creds))
+        .send()
+        .await
+        .map_err(|e| map_sdk_error(ACTION, e))?;
+    match (out.account(), out.arn(), out.user_id()) {
+        (Some(account), Some(arn), Some(user_id)) => Ok(CallerIdentity {
+            account: account.to_owned(),
+            arn: arn.to_owned(),
+            user_id: user_id.to_owned(),
+        }),
+        _ => Err(CredentialError::malformed(
+            "sts GetCallerIdentity answer lacks Account, Arn or UserId",
+        )),
+    }
+}
+
 fn has_arns(connector: &Connector) -> bool {
     connector.role_arn().is_some()
         || !connector.policy_arns().is_empty()
