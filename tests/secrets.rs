@@ -295,3 +295,109 @@ fn redaction_is_visible() {
         "secret and session token: {creds}"
     );
 }
+
+/// The product types around connectors: config, registry, callers and denials, provider options,
+/// MFA codes, STS providers, console errors.
+fn product_outputs() -> Outputs {
+    let mut out = Outputs::default();
+    let conn = builder(PrincipalType::AssumeRole, key().into())
+        .group("dev")
+        .build()
+        .expect("valid");
+
+    #[cfg(feature = "config")]
+    {
+        let text = format!(
+            "[access_keys.k]\naccess_key_id = \"{KEY_ID}\"\nsecret_access_key = \"{SECRET}\"\n\
+             [connectors.c]\ncredentials = \"k\"\nprincipal = \"session-token\"\ngroups = [\"dev\"]\n"
+        );
+        let config = aws_connector::Config::from_toml_str(&text).expect("valid config");
+        out.debug("Config", &config);
+        let registry = aws_connector::Registry::from_config(config);
+        out.debug("Registry (from config)", &registry);
+        let bad = text.replace(
+            "principal = \"session-token\"",
+            "principal = \"session-token\"\nduration = 5",
+        );
+        let e = aws_connector::Config::from_toml_str(&bad).expect_err("invalid");
+        out.error("ConfigError::Invalid", &e);
+        let syntax = format!("{text}\nduration = \"{SECRET}\"\n[");
+        let e = aws_connector::Config::from_toml_str(&syntax).expect_err("malformed");
+        out.error("ConfigError::Syntax (secret in the file)", &e);
+    }
+
+    let registry = aws_connector::Registry::builder()
+        .connector(conn.clone())
+        .provider_factory(|_, _| {
+            Ok(SharedCredentialProvider::new(provide_fn(
+                "sentinel",
+                || async {
+                    let _held = credentials();
+                    Err(CredentialError::other(ErrorKind::AccessDenied, "refused"))
+                },
+            )))
+        })
+        .build()
+        .expect("registry");
+    out.debug("Registry", &registry);
+    let caller = aws_connector::Caller::user("alice").with_group("dev");
+    out.debug("Caller", &caller);
+    out.display("Caller", &caller);
+    let denied = registry
+        .check_access(&aws_connector::Caller::system(), "test")
+        .expect_err("denied");
+    out.error("AccessError", &denied);
+    let failed = block_on(registry.credentials(&caller, "test")).expect_err("refused");
+    out.error("IssueError::Credentials", &failed);
+
+    let env = aws_connector::Environment::from_vars([
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+    ]);
+    out.debug("Environment", &env);
+    let options =
+        aws_connector::ProviderOptions::new()
+            .environment(env)
+            .mfa(aws_connector::mfa_fn(|_| async {
+                aws_connector::MfaCode::new("123456")
+                    .map_err(|e| CredentialError::other(ErrorKind::Other, e.to_string()))
+            }));
+    out.debug("ProviderOptions", &options);
+    let bad_code = aws_connector::MfaCode::new(SECRET).expect_err("not 6 digits");
+    out.error("InvalidMfaCode", &bad_code);
+    out.debug(
+        "MfaCode",
+        &aws_connector::MfaCode::new("123456").expect("6 digits"),
+    );
+
+    #[cfg(feature = "sts")]
+    {
+        let sts = aws_connector::StsProvider::new(&conn, &options).expect("sts provider");
+        out.debug("StsProvider", &sts);
+        let p = aws_connector::connector_provider(&conn, &options).expect("provider");
+        out.debug("connector_provider", &p);
+    }
+    #[cfg(feature = "console")]
+    {
+        let c = builder(PrincipalType::SessionToken, key().into())
+            .build()
+            .expect("valid");
+        let e = aws_connector::check_console(&c).expect_err("refused");
+        out.error("ConsoleError::NotSupported", &e);
+        out.debug("ConsoleOptions", &aws_connector::ConsoleOptions::new());
+    }
+    out
+}
+
+#[test]
+fn product_types_hide_the_sentinel() {
+    let out = product_outputs();
+    assert!(out.0.len() > 20, "only {} outputs collected", out.0.len());
+    let leaks: Vec<String> = out
+        .0
+        .iter()
+        .filter(|(_, text)| FRAGMENTS.iter().any(|f| text.contains(f)))
+        .map(|(what, text)| format!("{what}: {text}"))
+        .collect();
+    assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
+}
