@@ -392,7 +392,7 @@ fn product_outputs() -> Outputs {
 #[test]
 fn product_types_hide_the_sentinel() {
     let out = product_outputs();
-    assert!(out.0.len() > 20, "only {} outputs collected", out.0.len());
+    assert!(out.0.len() >= 20, "only {} outputs collected", out.0.len());
     let leaks: Vec<String> = out
         .0
         .iter()
