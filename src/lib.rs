@@ -16,6 +16,8 @@
 
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod cache;
+mod clock;
 mod connector;
 mod credentials;
 mod error;
@@ -28,6 +30,10 @@ mod template;
 #[cfg(feature = "config")]
 mod config;
 
+pub use cache::{CacheConfig, CacheConfigBuilder, CacheStats, Cached, FULL_WINDOW_LIFETIME};
+pub use clock::{Clock, SystemClock, COARSE_MAX_LAG};
+#[cfg(any(test, feature = "test-util"))]
+pub use clock::{ManualClock, TokioClock};
 pub use connector::{Connector, ConnectorBuilder, Scope};
 pub use credentials::{Credentials, CredentialsBuilder};
 pub use error::{
