@@ -71,10 +71,13 @@ const MAX_ABANDONED: u32 = 8;
 /// `ArcSwap`: readers load it without a lock, writers (refreshes, [`Cached::invalidate`])
 /// replace it as a whole under a small mutex that is never held across an `.await`.
 ///
-/// - **Hit path** (`provide` while the credentials are far from any refresh point): one
-///   `ArcSwap` load, one coarse clock read ([`Clock::coarse_now_unix_nanos`]), one compare, a
-///   clone of this thread's copy of the credentials and a bump of this thread's hit counter. No
-///   lock, no allocation, no precise clock read.
+/// - **Hit path** (`provide` while the credentials are far from any refresh point): one load of
+///   the cache's generation counter, one coarse clock read ([`Clock::coarse_now_unix_nanos`]),
+///   one compare, and a clone of the credentials from this thread's entry for the cache (a copy
+///   of the current snapshot's fields, refreshed from the `ArcSwap` when the generation moves),
+///   plus a bump of a per-shard hit counter. No lock, no allocation, no precise clock read, and
+///   no cache line written by more than one thread (the credentials are kept in one copy per
+///   shard, a thread always uses the same shard).
 /// - **Near a refresh point** the precise clock decides:
 ///   - before the advisory point: a hit;
 ///   - in the advisory window: a hit, and the first caller to notice starts one background
@@ -155,7 +158,11 @@ impl CacheStats {
 }
 
 struct Shared<P> {
+    /// Never reused; keys this thread's [`HotEntry`](state::HotEntry).
+    id: u64,
     state: ArcSwap<Snapshot>,
+    /// The generation of the snapshot in `state` (bumped after every store).
+    generation: AtomicU64,
     clock: Arc<dyn Clock>,
     /// Per-shard hit counters (same length as a non-empty snapshot's shards).
     hits: Box<[PaddedCounter]>,
@@ -247,7 +254,9 @@ impl<P: CredentialProvider + 'static> Cached<P> {
         let shards = state::shard_count();
         Cached {
             shared: Arc::new(Shared {
+                id: state::next_cache_id(),
                 state: ArcSwap::from_pointee(Snapshot::empty()),
+                generation: AtomicU64::new(0),
                 clock: config.clock().clone(),
                 hits: (0..shards).map(|_| PaddedCounter::default()).collect(),
                 shard_mask: shards - 1,
@@ -279,17 +288,22 @@ impl<P: CredentialProvider + 'static> Cached<P> {
 
     /// Drops the cached credentials (and the last error and backoff); the next call fetches.
     /// A refresh in flight is aborted (its waiters join the next one).
+    ///
+    /// No thread is served the old credentials after this returns. The copy each thread keeps
+    /// for the hit path is released by the calling thread now and by other threads the next time
+    /// they use this cache (or when they exit).
     pub fn invalidate(&self) {
         let abort = {
             let mut ctl = self.shared.lock();
             ctl.failures_in_row = 0;
-            self.shared.state.store(Arc::new(Snapshot::empty()));
+            self.shared.publish(Snapshot::empty());
             self.shared.in_flight.store(false, Ordering::Release);
             ctl.flight.take().and_then(|f| f.abort)
         };
         if let Some(abort) = abort {
             abort.abort();
         }
+        state::forget_hot_entry(self.shared.id);
         tracing::info!(target: "aws_connector::cache", "credential cache invalidated");
     }
 
@@ -388,6 +402,7 @@ impl<P: CredentialProvider + 'static> CredentialProvider for Cached<P> {
 
 impl<P> Drop for Shared<P> {
     fn drop(&mut self) {
+        state::forget_hot_entry(self.id);
         let ctl = self.ctl.get_mut().unwrap_or_else(PoisonError::into_inner);
         if let Some(abort) = ctl.flight.take().and_then(|f| f.abort) {
             abort.abort();
@@ -412,17 +427,40 @@ impl<P> Shared<P> {
         }
     }
 
-    /// The lock-free hit: valid only while the coarse clock is before `fast_until`.
+    /// The lock-free hit: valid only while the coarse clock is before `fast_until`. Answers from
+    /// this thread's entry while its generation is current (one shared atomic load).
     #[inline]
     fn fast_hit(&self) -> Option<Credentials> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let now = self.clock.coarse_now_unix_nanos();
+        state::with_hot_entry(self.id, |e| {
+            if e.cache_id != self.id || e.generation != generation {
+                self.refill(e);
+            }
+            if now < e.fast_until {
+                let c = e.credentials.clone()?;
+                self.hits[e.shard].0.fetch_add(1, Ordering::Relaxed);
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .flatten()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&self, e: &mut state::HotEntry) {
         let snap = self.state.load();
-        if self.clock.coarse_now_unix_nanos() < snap.fast_until {
-            let i = state::thread_slot() & self.shard_mask;
-            let c = snap.shards.get(i)?.clone();
-            self.hits[i].0.fetch_add(1, Ordering::Relaxed);
-            return Some(c);
-        }
-        None
+        e.fill(self.id, &snap, state::thread_slot() & self.shard_mask);
+    }
+
+    /// Replaces the state (the caller holds the `ctl` lock).
+    fn publish(&self, mut snap: Snapshot) {
+        let generation = self.generation.load(Ordering::Relaxed) + 1;
+        snap.generation = generation;
+        self.state.store(Arc::new(snap));
+        self.generation.store(generation, Ordering::Release);
     }
 
     /// A hit decided by the slow path (`snap` holds valid credentials).
@@ -448,7 +486,7 @@ impl<P> Shared<P> {
         if ctl.flight.as_ref().is_some_and(|f| f.id == id) {
             ctl.flight = None;
             let snap = self.state.load();
-            self.state.store(Arc::new(snap.with_fast_path(true)));
+            self.publish(snap.with_fast_path(true));
             self.in_flight.store(false, Ordering::Release);
         }
     }
@@ -566,7 +604,7 @@ impl<P: CredentialProvider + 'static> Shared<P> {
         let (tx, rx) = watch::channel(None);
         // Every caller takes the slow path while the refresh runs (served_while_refreshing).
         let snap = self.state.load();
-        self.state.store(Arc::new(snap.with_fast_path(false)));
+        self.publish(snap.with_fast_path(false));
         self.in_flight.store(true, Ordering::Release);
         tracing::debug!(
             target: "aws_connector::cache",
@@ -671,7 +709,7 @@ impl<P: CredentialProvider + 'static> Shared<P> {
                 }
             }
         };
-        self.state.store(Arc::new(next));
+        self.publish(next);
         self.in_flight.store(false, Ordering::Release);
         result
     }

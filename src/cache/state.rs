@@ -5,8 +5,13 @@
 //! lines, those lines would bounce between cores. So the snapshot holds one copy of the
 //! credentials per *shard*, each in its own allocation, and the hit counters are per shard and
 //! padded to their own cache lines; a thread always uses the shard of its slot number.
+//!
+//! Loading the snapshot from the `ArcSwap` costs two atomic read-modify-writes (its guard), so
+//! each thread also keeps, per cache, a [`HotEntry`]: the snapshot's generation, `fast_until` and
+//! a clone of its shard's credentials. While the cache's generation counter (one shared, rarely
+//! written atomic) still matches, the hit path answers from that entry.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -20,6 +25,8 @@ use crate::error::CredentialError;
 /// What the cache holds at one moment; replaced as a whole (never mutated) on every change.
 #[derive(Debug, Clone)]
 pub(super) struct Snapshot {
+    /// Set when published; strictly increasing per cache.
+    pub(super) generation: u64,
     /// Copies of the cached credentials, one per shard; empty when nothing is cached.
     pub(super) shards: Box<[Credentials]>,
     pub(super) schedule: Schedule,
@@ -36,6 +43,7 @@ pub(super) struct Snapshot {
 impl Snapshot {
     pub(super) fn empty() -> Snapshot {
         Snapshot {
+            generation: 0,
             shards: Box::new([]),
             schedule: Schedule::NEVER,
             fast_until: i128::MIN,
@@ -55,6 +63,7 @@ impl Snapshot {
             })
             .collect();
         Snapshot {
+            generation: 0,
             shards,
             schedule,
             fast_until: fast_until(&schedule),
@@ -129,6 +138,73 @@ pub(super) fn thread_slot() -> usize {
         }
     })
     .unwrap_or(0)
+}
+
+/// How many caches a thread keeps a [`HotEntry`] for at once (direct-mapped by cache id).
+const HOT_WAYS: usize = 16;
+
+/// A thread's copy of what the hit path needs from one cache's snapshot.
+#[derive(Debug)]
+pub(super) struct HotEntry {
+    /// The cache's id (0: unused).
+    pub(super) cache_id: u64,
+    pub(super) generation: u64,
+    pub(super) fast_until: i128,
+    pub(super) shard: usize,
+    pub(super) credentials: Option<Credentials>,
+}
+
+impl HotEntry {
+    const UNUSED: HotEntry = HotEntry {
+        cache_id: 0,
+        generation: 0,
+        fast_until: i128::MIN,
+        shard: 0,
+        credentials: None,
+    };
+
+    /// Fills the entry from `snap` for cache `cache_id`, on shard `shard`.
+    pub(super) fn fill(&mut self, cache_id: u64, snap: &Snapshot, shard: usize) {
+        *self = HotEntry {
+            cache_id,
+            generation: snap.generation,
+            fast_until: snap.fast_until,
+            shard,
+            credentials: snap.shards.get(shard).cloned(),
+        };
+    }
+}
+
+thread_local! {
+    static HOT: RefCell<[HotEntry; HOT_WAYS]> =
+        const { RefCell::new([const { HotEntry::UNUSED }; HOT_WAYS]) };
+}
+
+/// Runs `f` on this thread's entry for cache `cache_id` (whatever cache it holds now); `None`
+/// when the thread's storage is gone (thread exit) or already borrowed.
+#[inline]
+pub(super) fn with_hot_entry<R>(cache_id: u64, f: impl FnOnce(&mut HotEntry) -> R) -> Option<R> {
+    HOT.try_with(|hot| {
+        let mut hot = hot.try_borrow_mut().ok()?;
+        Some(f(&mut hot[(cache_id as usize) % HOT_WAYS]))
+    })
+    .ok()
+    .flatten()
+}
+
+/// Forgets this thread's entry for cache `cache_id`, dropping its copy of the credentials.
+pub(super) fn forget_hot_entry(cache_id: u64) {
+    with_hot_entry(cache_id, |e| {
+        if e.cache_id == cache_id {
+            *e = HotEntry::UNUSED;
+        }
+    });
+}
+
+/// A fresh cache id (never reused, never 0).
+pub(super) fn next_cache_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A counter on its own cache line (128 bytes: adjacent-line prefetching pairs lines).

@@ -142,3 +142,25 @@ async fn the_backoff_ends_at_expiry_while_credentials_are_valid() {
     cached.provide().await.unwrap();
     assert_eq!(cached.shared.state.load().retry_at, expires_at);
 }
+
+#[tokio::test]
+async fn the_thread_hot_entry_follows_every_change() {
+    let clock = ManualClock::new(datetime!(2030-01-01 00:00 UTC));
+    let cached = Cached::with_config(hour_long(clock.clone()), seeded(clock.clone(), 1));
+    assert!(cached.shared.fast_hit().is_none());
+    let a = cached.provide().await.unwrap();
+    assert!(cached.shared.fast_hit().unwrap().same_as(&a));
+
+    clock.advance(Duration::from_secs(1));
+    let b = cached.refresh_now().await.unwrap();
+    assert!(!b.same_as(&a));
+    assert!(cached.shared.fast_hit().unwrap().same_as(&b));
+
+    // Invalidated from another thread: this thread's copy is not used any more.
+    let other = cached.clone();
+    std::thread::spawn(move || other.invalidate())
+        .join()
+        .unwrap();
+    assert!(cached.shared.fast_hit().is_none());
+    state::with_hot_entry(cached.shared.id, |e| assert!(e.credentials.is_none())).unwrap();
+}
