@@ -46,13 +46,16 @@ const MAX_ABANDONED: u32 = 8;
 ///
 /// ```
 /// use aws_connector::{provide_fn, Cached, Credentials};
-/// use time::{Duration, OffsetDateTime};
+/// use time::macros::datetime;
 ///
 /// # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
 /// # rt.block_on(async {
 /// let backend = provide_fn("example", || async {
-///     let expiry = OffsetDateTime::from_unix_timestamp(i32::MAX as i64).expect("valid") + Duration::hours(1);
-///     Ok(Credentials::builder("ASIAEXAMPLE", "secret").session_token("token").expiry(expiry).build())
+///     // An STS call would go here.
+///     Ok(Credentials::builder("ASIAEXAMPLE", "secret")
+///         .session_token("token")
+///         .expiry(datetime!(2100-01-01 00:00 UTC))
+///         .build())
 /// });
 /// let cached = Cached::new(backend);
 /// let first = cached.provide().await?; // calls the backend
