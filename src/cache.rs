@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::Poll;
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use async_trait::async_trait;
@@ -615,9 +616,18 @@ impl<P: CredentialProvider + 'static> Shared<P> {
             attempt = ctl.failures_in_row + 1,
             "credential refresh started"
         );
-        let fut = run_flight(Arc::downgrade(self), Arc::clone(&self.provider), id, tx);
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        // Without a runtime there is no timer: the call is not bounded.
+        let timeout = runtime.as_ref().and(self.config.load_timeout());
+        let fut = run_flight(
+            Arc::downgrade(self),
+            Arc::clone(&self.provider),
+            id,
+            tx,
+            timeout,
+        );
+        match runtime {
+            Some(rt) => {
                 let task = rt.spawn(fut);
                 ctl.flight = Some(Flight {
                     id,
@@ -626,7 +636,7 @@ impl<P: CredentialProvider + 'static> Shared<P> {
                 });
                 (rx, None)
             }
-            Err(_) => {
+            None => {
                 ctl.flight = Some(Flight {
                     id,
                     result: rx.clone(),
@@ -724,6 +734,7 @@ async fn run_flight<P: CredentialProvider + 'static>(
     provider: Arc<P>,
     id: u64,
     tx: watch::Sender<Outcome>,
+    load_timeout: Option<Duration>,
 ) {
     struct AbandonGuard<P> {
         cache: Option<Weak<Shared<P>>>,
@@ -740,7 +751,7 @@ async fn run_flight<P: CredentialProvider + 'static>(
         cache: Some(cache),
         id,
     };
-    let result = catch_panic(provider.provide()).await;
+    let result = bounded(catch_panic(provider.provide()), load_timeout).await;
     let Some(shared) = guard.cache.take().and_then(|w| w.upgrade()) else {
         return; // the cache is gone
     };
@@ -761,6 +772,37 @@ async fn catch_panic(
                 "the credential provider panicked",
             ))),
         }
+    })
+    .await
+}
+
+/// Fails `call` with [`ErrorKind::Timeout`] when it has not finished after `timeout`, if tokio's
+/// timers are available.
+async fn bounded(
+    call: impl Future<Output = Result<Credentials, CredentialError>>,
+    timeout: Option<Duration>,
+) -> Result<Credentials, CredentialError> {
+    // A runtime built without `enable_time` panics here; then the call is not bounded.
+    let timer = timeout.and_then(|t| {
+        std::panic::catch_unwind(|| tokio::time::sleep(t))
+            .ok()
+            .map(|sleep| (t, sleep))
+    });
+    let Some((limit, sleep)) = timer else {
+        return call.await;
+    };
+    let (mut call, mut sleep) = (std::pin::pin!(call), std::pin::pin!(sleep));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(result) = call.as_mut().poll(cx) {
+            return Poll::Ready(result);
+        }
+        if sleep.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(CredentialError::other(
+                ErrorKind::Timeout,
+                format!("the credential provider did not answer within {limit:?}"),
+            )));
+        }
+        Poll::Pending
     })
     .await
 }

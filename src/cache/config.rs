@@ -17,6 +17,7 @@ const DEFAULT_MANDATORY: Duration = Duration::from_secs(5 * 60);
 const DEFAULT_JITTER: Duration = Duration::from_secs(3 * 60);
 const DEFAULT_BACKOFF_INITIAL: Duration = Duration::from_secs(1);
 const DEFAULT_BACKOFF_MAX: Duration = Duration::from_secs(60);
+const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How a [`Cached`](crate::Cached) provider schedules refreshes.
 ///
@@ -30,6 +31,10 @@ const DEFAULT_BACKOFF_MAX: Duration = Duration::from_secs(60);
 ///   are refreshed in the background from 15 to 18 minutes before expiry, and callers wait only
 ///   in the last 5 minutes (and only when that background refresh did not succeed);
 ///   15-minute credentials use a quarter of that.
+/// - a backend call that has not answered after `load_timeout` (default 60 s) fails with
+///   [`ErrorKind::Timeout`](crate::ErrorKind::Timeout), so that a hung backend cannot keep
+///   callers waiting for ever (it needs tokio's timers, as the AWS SDK does; without a tokio
+///   runtime, or on one built without `enable_time`, the call is not bounded).
 /// - after a failed refresh the next attempt waits `min(backoff_max, backoff_initial × 2ⁿ⁻¹)`
 ///   after the `n`-th failure in a row, of which a random half is taken off ("equal jitter").
 ///   While valid credentials are cached the wait ends at their expiry at the latest.
@@ -53,13 +58,14 @@ pub struct CacheConfig {
     jitter: Duration,
     backoff_initial: Duration,
     backoff_max: Duration,
+    load_timeout: Option<Duration>,
     jitter_seed: Option<u64>,
     clock: Arc<dyn Clock>,
 }
 
 impl CacheConfig {
     /// Starts from the defaults: advisory 15 min, mandatory 5 min, jitter 3 min, backoff from 1 s
-    /// up to 60 s, the [`SystemClock`], a random seed per cache.
+    /// up to 60 s, load timeout 60 s, the [`SystemClock`], a random seed per cache.
     pub fn builder() -> CacheConfigBuilder {
         CacheConfigBuilder {
             config: CacheConfig::default(),
@@ -93,6 +99,11 @@ impl CacheConfig {
         self.backoff_max
     }
 
+    /// How long a backend call may take (`None`: unbounded).
+    pub fn load_timeout(&self) -> Option<Duration> {
+        self.load_timeout
+    }
+
     /// The fixed jitter seed, when one was set.
     pub fn jitter_seed(&self) -> Option<u64> {
         self.jitter_seed
@@ -112,6 +123,7 @@ impl Default for CacheConfig {
             jitter: DEFAULT_JITTER,
             backoff_initial: DEFAULT_BACKOFF_INITIAL,
             backoff_max: DEFAULT_BACKOFF_MAX,
+            load_timeout: Some(DEFAULT_LOAD_TIMEOUT),
             jitter_seed: None,
             clock: Arc::new(SystemClock),
         }
@@ -126,6 +138,7 @@ impl fmt::Debug for CacheConfig {
             .field("jitter", &self.jitter)
             .field("backoff_initial", &self.backoff_initial)
             .field("backoff_max", &self.backoff_max)
+            .field("load_timeout", &self.load_timeout)
             .field("jitter_seed", &self.jitter_seed)
             .field("clock", &self.clock)
             .finish()
@@ -168,6 +181,14 @@ impl CacheConfigBuilder {
         self
     }
 
+    /// How long a backend call may take before it counts as failed with
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) (default 60 s; `None`: unbounded).
+    /// Lengthen it for providers that ask a person for an MFA code.
+    pub fn load_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.load_timeout = timeout;
+        self
+    }
+
     /// Seeds the cache's random generator (jitter and backoff), for reproducible tests. By
     /// default every cache draws its own seed; caches sharing a seed refresh in step.
     pub fn jitter_seed(mut self, seed: u64) -> Self {
@@ -193,7 +214,8 @@ impl CacheConfigBuilder {
     /// Every problem, with code [`ErrorCode::DurationOutOfRange`], when `mandatory_before` is
     /// longer than `advisory_before`, when `advisory_before + jitter` is not shorter than
     /// [`FULL_WINDOW_LIFETIME`] (the refresh would start as soon as credentials arrive), or when
-    /// the backoff is zero or its initial wait is longer than its maximum.
+    /// the backoff is zero or its initial wait is longer than its maximum, or when the load
+    /// timeout is zero.
     pub fn build(self) -> Result<CacheConfig, ValidationErrors> {
         let c = &self.config;
         let mut errors = Vec::new();
@@ -237,6 +259,12 @@ impl CacheConfigBuilder {
                     "the longest backoff ({:?}) must not be shorter than the first ({:?})",
                     c.backoff_max, c.backoff_initial
                 ),
+            );
+        }
+        if c.load_timeout.is_some_and(|t| t.is_zero()) {
+            problem(
+                "load_timeout",
+                "the load timeout must be longer than zero".to_owned(),
             );
         }
         match ValidationErrors::from_vec(errors) {
@@ -323,6 +351,7 @@ mod tests {
             .mandatory_before(Duration::from_secs(120))
             .jitter(Duration::from_secs(3600))
             .backoff(Duration::ZERO, Duration::ZERO)
+            .load_timeout(Some(Duration::ZERO))
             .build()
             .unwrap_err();
         let fields: Vec<_> = err.iter().map(|e| e.field.as_str()).collect();
@@ -331,7 +360,8 @@ mod tests {
             [
                 "cache.mandatory_before",
                 "cache.advisory_before",
-                "cache.backoff_initial"
+                "cache.backoff_initial",
+                "cache.load_timeout"
             ]
         );
         assert!(err.iter().all(|e| e.code == ErrorCode::DurationOutOfRange));
