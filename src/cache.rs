@@ -330,7 +330,7 @@ impl<P: CredentialProvider + 'static> Cached<P> {
                 inline.await;
             }
             match wait(rx).await {
-                Some(result) => return result,
+                Some(result) => return result.and_then(|c| self.shared.unexpired(c)),
                 None => {
                     abandoned += 1;
                     if abandoned >= MAX_ABANDONED {
@@ -484,6 +484,28 @@ impl<P> Shared<P> {
         Err(e)
     }
 
+    /// The cached credentials if they are still valid, else `e` (counted as an error).
+    fn valid_or(&self, e: CredentialError) -> Result<Credentials, CredentialError> {
+        let now = self.clock.now_unix_nanos();
+        let snap = self.state.load();
+        if snap.valid_at(now) {
+            Ok(snap.shards[state::thread_slot() & self.shard_mask].clone())
+        } else {
+            self.error(e)
+        }
+    }
+
+    /// `c` unless it has expired by now (a waiter may wake after a refresh returned credentials
+    /// that were about to expire).
+    fn unexpired(&self, c: Credentials) -> Result<Credentials, CredentialError> {
+        match c.expiry() {
+            Some(e) if e.unix_timestamp_nanos() <= self.clock.now_unix_nanos() => {
+                Err(CredentialError::Expired { expired_at: e })
+            }
+            _ => Ok(c),
+        }
+    }
+
     /// Cleans up after flight `id` ended without a result (its task was cancelled).
     fn abandon(&self, id: u64) {
         let mut ctl = self.lock();
@@ -546,21 +568,13 @@ impl<P: CredentialProvider + 'static> Shared<P> {
                 inline.await;
             }
             match wait(rx).await {
-                Some(Ok(c)) => return Ok(c),
-                Some(Err(e)) => {
-                    // The refresh failed: still-valid credentials are served all the same.
-                    let now = self.clock.now_unix_nanos();
-                    let snap = self.state.load();
-                    if snap.valid_at(now) {
-                        let i = state::thread_slot() & self.shard_mask;
-                        return Ok(snap.shards[i].clone());
-                    }
-                    return self.error(e);
-                }
+                Some(Ok(c)) => return self.unexpired(c).or_else(|e| self.error(e)),
+                // The refresh failed: still-valid credentials are served all the same.
+                Some(Err(e)) => return self.valid_or(e),
                 None => {
                     abandoned += 1;
                     if abandoned >= MAX_ABANDONED {
-                        return self.error(abandoned_error());
+                        return self.valid_or(abandoned_error());
                     }
                 }
             }
