@@ -146,7 +146,8 @@ pub struct CacheStats {
     pub waits: u64,
     /// Successful backend calls.
     pub refreshes: u64,
-    /// Failed backend calls (an error, a panic, or credentials already expired on arrival).
+    /// Failed backend calls (an error, a panic, a load timeout, or credentials already expired
+    /// on arrival).
     pub failures: u64,
     /// Hits answered while a refresh was in flight (part of `hits`).
     pub served_while_refreshing: u64,
@@ -677,6 +678,11 @@ impl<P: CredentialProvider + 'static> Shared<P> {
             },
             Err(e) => Err(e),
         };
+        let counter = match &result {
+            Ok(_) => &self.counters.refreshes,
+            Err(_) => &self.counters.failures,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
         let mut ctl = self.lock();
         if ctl.flight.as_ref().is_none_or(|f| f.id != id) {
             // Invalidated meanwhile: the cache no longer wants this result.
@@ -687,7 +693,6 @@ impl<P: CredentialProvider + 'static> Shared<P> {
         let next = match &result {
             Ok(c) => {
                 ctl.failures_in_row = 0;
-                self.counters.refreshes.fetch_add(1, Ordering::Relaxed);
                 let schedule = match c.expiry() {
                     None => config::Schedule::NEVER,
                     Some(e) => {
@@ -707,7 +712,6 @@ impl<P: CredentialProvider + 'static> Shared<P> {
             }
             Err(e) => {
                 ctl.failures_in_row = ctl.failures_in_row.saturating_add(1);
-                self.counters.failures.fetch_add(1, Ordering::Relaxed);
                 let delay = self
                     .config
                     .backoff_nanos(ctl.failures_in_row, self.rng.next_unit());
