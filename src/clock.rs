@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 /// let clock = SystemClock;
 /// let now = clock.now();
 /// assert!(now.year() >= 2024);
-/// assert_eq!(clock.now_unix_nanos() / 1_000_000_000, now.unix_timestamp() as i128);
+/// assert!(clock.now_unix_nanos() >= now.unix_timestamp_nanos());
 /// ```
 pub trait Clock: Send + Sync + fmt::Debug {
     /// The current time (UTC).
