@@ -81,7 +81,9 @@ const MAX_ABANDONED: u32 = 8;
 ///   of the current snapshot's fields, refreshed from the `ArcSwap` when the generation moves),
 ///   plus a bump of a per-shard hit counter. No lock, no allocation, no precise clock read, and
 ///   no cache line written by more than one thread (the credentials are kept in one copy per
-///   shard, a thread always uses the same shard).
+///   shard, a thread always uses the same shard). A thread keeps such entries for up to 16
+///   caches; an entry's copy of the credentials is released when the thread next uses that
+///   cache after a change, when another cache takes the entry, or when the thread exits.
 /// - **Near a refresh point** the precise clock decides:
 ///   - before the advisory point: a hit;
 ///   - in the advisory window: a hit, and the first caller to notice starts one background
