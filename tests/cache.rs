@@ -337,6 +337,11 @@ async fn first_refreshes_of_1000_caches_spread_over_ten_percent_of_the_window() 
     let firsts: Vec<i128> = caches.iter().map(|(b, _)| b.call_times()[1]).collect();
     let spread = firsts.iter().max().unwrap() - firsts.iter().min().unwrap();
     let window = CacheConfig::default().advisory_before().as_nanos() as i128;
+    println!(
+        "first refreshes spread over {} s of a {} s window",
+        spread / 1_000_000_000,
+        window / 1_000_000_000
+    );
     assert!(
         spread * 10 >= window,
         "first refreshes spread over {} s only",
