@@ -16,6 +16,8 @@
 
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod cache;
+mod clock;
 mod connector;
 #[cfg(feature = "console")]
 mod console;
@@ -35,6 +37,10 @@ mod template;
 #[cfg(feature = "config")]
 mod config;
 
+pub use cache::{CacheConfig, CacheConfigBuilder, CacheStats, Cached, FULL_WINDOW_LIFETIME};
+pub use clock::{Clock, SystemClock, COARSE_MAX_LAG};
+#[cfg(any(test, feature = "test-util"))]
+pub use clock::{ManualClock, TokioClock};
 #[cfg(feature = "config")]
 pub use config::{Config, ConfigError, Settings, MACHINE_ROLE};
 pub use connector::{Connector, ConnectorBuilder, Scope};
