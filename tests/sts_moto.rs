@@ -74,11 +74,25 @@ async fn session_token_against_moto() {
         MARGIN,
     );
 
-    // Asked again at every refresh.
-    bounded("GetSessionToken", provider.provide())
+    // connector_provider caches: a second call is a hit and asks for no code.
+    let again = bounded("GetSessionToken", provider.provide())
         .await
         .unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(again.same_as(&creds));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // Every backend call (here: uncached) asks for a fresh code.
+    let uncached = connector_provider(
+        &connector,
+        &options().mfa(counting_mfa(calls.clone())).no_cache(),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        bounded("GetSessionToken", uncached.provide())
+            .await
+            .unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]

@@ -7,6 +7,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cache::CacheConfig;
+
 use crate::mfa::{MfaTokenProvider, SharedMfaTokenProvider};
 
 #[cfg(feature = "_aws")]
@@ -132,6 +134,19 @@ pub struct ProviderOptions {
     machine_role: Option<MachineRoleKind>,
     #[cfg(feature = "machine-role")]
     imds_endpoint: Option<String>,
+    cache: CachePolicy,
+}
+
+/// Whether [`connector_provider`](crate::connector_provider) wraps its provider in the cache.
+#[derive(Clone, Debug, Default)]
+enum CachePolicy {
+    /// Cached with [`CacheConfig::default`].
+    #[default]
+    Default,
+    /// Cached with this configuration.
+    With(CacheConfig),
+    /// Not cached: every call makes one backend attempt.
+    Off,
 }
 
 impl ProviderOptions {
@@ -266,6 +281,29 @@ impl ProviderOptions {
     /// The read timeout, if set.
     pub fn read_timeout_opt(&self) -> Option<Duration> {
         self.read_timeout
+    }
+
+    /// The refresh-engine configuration for the providers
+    /// [`connector_provider`](crate::connector_provider) makes (they are cached by default).
+    pub fn cache_config(mut self, config: CacheConfig) -> Self {
+        self.cache = CachePolicy::With(config);
+        self
+    }
+
+    /// Makes [`connector_provider`](crate::connector_provider) return uncached providers: every
+    /// call then makes one backend attempt (for callers with their own cache).
+    pub fn no_cache(mut self) -> Self {
+        self.cache = CachePolicy::Off;
+        self
+    }
+
+    /// The cache configuration providers are made with; `None` when caching is off.
+    pub fn cache_config_opt(&self) -> Option<CacheConfig> {
+        match &self.cache {
+            CachePolicy::Default => Some(CacheConfig::default()),
+            CachePolicy::With(c) => Some(c.clone()),
+            CachePolicy::Off => None,
+        }
     }
 
     /// The attempt timeout, if set.

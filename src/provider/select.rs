@@ -2,6 +2,7 @@
 
 use super::options::ProviderOptions;
 use super::{SharedCredentialProvider, StaticKeyProvider};
+use crate::cache::Cached;
 use crate::connector::Connector;
 use crate::error::CredentialError;
 use crate::principal::PrincipalType;
@@ -17,8 +18,9 @@ use crate::source::CredentialSource;
 /// | FederatedUser | access key | [`StsProvider`](crate::StsProvider): GetFederationToken |
 /// | AssumeRole | access key or machine role | [`StsProvider`](crate::StsProvider): AssumeRole |
 ///
-/// No I/O happens here; every call of the returned provider makes one attempt (wrap it in the
-/// cache for refresh and reuse).
+/// STS and machine-role providers come wrapped in the refresh engine ([`Cached`]) configured by
+/// [`ProviderOptions::cache_config`] (on by default; [`ProviderOptions::no_cache`] turns it off, and
+/// then every call makes one backend attempt). A static key needs no cache. No I/O happens here.
 ///
 /// ```
 /// use aws_connector::{connector_provider, Connector, CredentialSource, PrincipalType, ProviderOptions};
@@ -39,6 +41,23 @@ use crate::source::CredentialSource;
 /// [`MachineRoleProvider::new`](crate::MachineRoleProvider::new), or when the backend it needs
 /// was left out of the build (features `sts`, `machine-role`).
 pub fn connector_provider(
+    connector: &Connector,
+    options: &ProviderOptions,
+) -> Result<SharedCredentialProvider, CredentialError> {
+    let raw = uncached(connector, options)?;
+    if matches!(
+        (connector.principal(), connector.source()),
+        (PrincipalType::Provided, CredentialSource::AccessKey(_))
+    ) {
+        return Ok(raw);
+    }
+    Ok(match options.cache_config_opt() {
+        Some(config) => SharedCredentialProvider::new(Cached::with_config(raw, config)),
+        None => raw,
+    })
+}
+
+fn uncached(
     connector: &Connector,
     #[allow(unused_variables)] options: &ProviderOptions,
 ) -> Result<SharedCredentialProvider, CredentialError> {
