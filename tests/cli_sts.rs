@@ -193,3 +193,81 @@ fn console_through_the_cli_refuses_session_token_connectors() {
     assert!(err.contains("GetSessionToken"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[cfg(feature = "console")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_prints_a_login_url() {
+    let endpoint = moto_or_skip!("console_prints_a_login_url");
+    let (federation, seen) = common::federation::federation_server().await;
+    let out = clean(bin())
+        .args([
+            "--config",
+            &config().display().to_string(),
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .args([
+            "console",
+            "deploy",
+            "--user",
+            "alice",
+            "--group",
+            "developers",
+        ])
+        .args([
+            "--issuer",
+            "https://broker.example.com",
+            "--destination",
+            "https://console.aws.amazon.com/ec2/home",
+        ])
+        .args(["--federation-endpoint", &federation])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let q = common::federation::query(&url);
+    let p = |k| common::federation::param(&q, k).map(str::to_owned);
+    assert_eq!(p("Action").as_deref(), Some("login"));
+    assert_eq!(p("Issuer").as_deref(), Some("https://broker.example.com"));
+    assert_eq!(
+        p("Destination").as_deref(),
+        Some("https://console.aws.amazon.com/ec2/home")
+    );
+    assert!(p("SigninToken").is_some());
+    let req = seen.lock().expect("seen")[0].clone();
+    assert_eq!(
+        common::federation::param(&req, "SessionDuration"),
+        Some("3600")
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+    let bad = clean(bin())
+        .args([
+            "--config",
+            &config().display().to_string(),
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .args([
+            "console",
+            "deploy",
+            "--user",
+            "alice",
+            "--group",
+            "developers",
+        ])
+        .args([
+            "--destination",
+            "https://evil.example.com/",
+            "--federation-endpoint",
+            &federation,
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(bad.stdout.is_empty());
+}

@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration tests (public API only).
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+#[cfg(feature = "console")]
+pub(crate) mod federation;
 pub(crate) mod moto;
 pub(crate) mod servers;
 
