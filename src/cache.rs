@@ -139,6 +139,8 @@ pub struct Cached<P> {
 ///
 /// Every call to `provide` counts as exactly one of `hits`, `waits` (it waited for a backend
 /// call, whatever the outcome) or a negative-cache error (`errors` that did not wait).
+/// A backend call is counted in `refreshes` or `failures` once the cache's state shows its
+/// outcome: from then on no caller can join it, and after a failure the backoff is in force.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CacheStats {
@@ -427,8 +429,10 @@ impl<P> Shared<P> {
         CacheStats {
             hits: self.hits.iter().map(|h| h.0.load(Ordering::Relaxed)).sum(),
             waits: c.waits.load(Ordering::Relaxed),
-            refreshes: c.refreshes.load(Ordering::Relaxed),
-            failures: c.failures.load(Ordering::Relaxed),
+            // Acquire: pairs with the Release in `complete`, so the state a reader loads after
+            // seeing a call counted is at least the one that call published.
+            refreshes: c.refreshes.load(Ordering::Acquire),
+            failures: c.failures.load(Ordering::Acquire),
             served_while_refreshing: c.served_while_refreshing.load(Ordering::Relaxed),
             errors: c.errors.load(Ordering::Relaxed),
         }
@@ -684,10 +688,10 @@ impl<P: CredentialProvider + 'static> Shared<P> {
             Ok(_) => &self.counters.refreshes,
             Err(_) => &self.counters.failures,
         };
-        counter.fetch_add(1, Ordering::Relaxed);
         let mut ctl = self.lock();
         if ctl.flight.as_ref().is_none_or(|f| f.id != id) {
             // Invalidated meanwhile: the cache no longer wants this result.
+            counter.fetch_add(1, Ordering::Release);
             return result;
         }
         ctl.flight = None;
@@ -744,6 +748,9 @@ impl<P: CredentialProvider + 'static> Shared<P> {
         };
         self.publish(next);
         self.in_flight.store(false, Ordering::Release);
+        // Counted only now that the state shows the outcome (the flight is gone, the backoff
+        // set): whoever sees the counter move sees the call finished, not still joinable.
+        counter.fetch_add(1, Ordering::Release);
         result
     }
 }
