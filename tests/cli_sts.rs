@@ -52,6 +52,18 @@ fn clean(program: &str) -> Command {
     c
 }
 
+/// The CLI with the example config and the STS endpoint given on the command line.
+fn cli(endpoint: &str) -> Command {
+    let mut c = clean(bin());
+    c.args([
+        "--config",
+        &config().display().to_string(),
+        "--endpoint-url",
+        endpoint,
+    ]);
+    c
+}
+
 fn ok(out: &Output) -> serde_json::Value {
     assert_eq!(
         out.status.code(),
@@ -130,13 +142,7 @@ fn a_child_given_the_env_output_calls_sts() {
 #[test]
 fn whoami_reports_the_assumed_role() {
     let endpoint = moto_or_skip!("whoami_reports_the_assumed_role");
-    let out = clean(bin())
-        .args([
-            "--config",
-            &config().display().to_string(),
-            "--endpoint-url",
-            &endpoint,
-        ])
+    let out = cli(&endpoint)
         .args([
             "whoami",
             "deploy",
@@ -162,13 +168,7 @@ fn whoami_reports_the_assumed_role() {
     assert!(ok(&out)["Arn"]
         .as_str()
         .is_some_and(|a| a.contains("123456789012")));
-    let denied = clean(bin())
-        .args([
-            "--config",
-            &config().display().to_string(),
-            "--endpoint-url",
-            &endpoint,
-        ])
+    let denied = cli(&endpoint)
         .args(["whoami", "deploy", "--system"])
         .output()
         .expect("runs");
@@ -178,13 +178,7 @@ fn whoami_reports_the_assumed_role() {
 #[test]
 fn console_through_the_cli_refuses_session_token_connectors() {
     let endpoint = moto_or_skip!("console_through_the_cli_refuses_session_token_connectors");
-    let out = clean(bin())
-        .args([
-            "--config",
-            &config().display().to_string(),
-            "--endpoint-url",
-            &endpoint,
-        ])
+    let out = cli(&endpoint)
         .args(["console", "ci-session", "--system"])
         .output()
         .expect("runs");
@@ -199,13 +193,7 @@ fn console_through_the_cli_refuses_session_token_connectors() {
 async fn console_prints_a_login_url() {
     let endpoint = moto_or_skip!("console_prints_a_login_url");
     let (federation, seen) = common::federation::federation_server().await;
-    let out = clean(bin())
-        .args([
-            "--config",
-            &config().display().to_string(),
-            "--endpoint-url",
-            &endpoint,
-        ])
+    let out = cli(&endpoint)
         .args([
             "console",
             "deploy",
@@ -245,13 +233,7 @@ async fn console_prints_a_login_url() {
         Some("3600")
     );
     assert!(String::from_utf8_lossy(&out.stderr).is_empty());
-    let bad = clean(bin())
-        .args([
-            "--config",
-            &config().display().to_string(),
-            "--endpoint-url",
-            &endpoint,
-        ])
+    let bad = cli(&endpoint)
         .args([
             "console",
             "deploy",

@@ -247,6 +247,19 @@ fn outputs() -> Outputs {
     out
 }
 
+/// At least `min` outputs were collected and none holds a sentinel fragment.
+#[track_caller]
+fn assert_no_leaks(out: &Outputs, min: usize) {
+    assert!(out.0.len() >= min, "only {} outputs collected", out.0.len());
+    let leaks: Vec<String> = out
+        .0
+        .iter()
+        .filter(|(_, text)| FRAGMENTS.iter().any(|f| text.contains(f)))
+        .map(|(what, text)| format!("{what}: {text}"))
+        .collect();
+    assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
+}
+
 #[test]
 fn the_sentinels_are_really_there() {
     // Guards against a vacuous test: the secrets are held, just not shown.
@@ -265,15 +278,7 @@ fn the_sentinels_are_really_there() {
 
 #[test]
 fn no_output_shows_a_sentinel() {
-    let out = outputs();
-    assert!(out.0.len() > 100, "only {} outputs collected", out.0.len());
-    let leaks: Vec<String> = out
-        .0
-        .iter()
-        .filter(|(_, text)| FRAGMENTS.iter().any(|f| text.contains(f)))
-        .map(|(what, text)| format!("{what}: {text}"))
-        .collect();
-    assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
+    assert_no_leaks(&outputs(), 100);
 }
 
 #[test]
@@ -391,13 +396,5 @@ fn product_outputs() -> Outputs {
 
 #[test]
 fn product_types_hide_the_sentinel() {
-    let out = product_outputs();
-    assert!(out.0.len() >= 20, "only {} outputs collected", out.0.len());
-    let leaks: Vec<String> = out
-        .0
-        .iter()
-        .filter(|(_, text)| FRAGMENTS.iter().any(|f| text.contains(f)))
-        .map(|(what, text)| format!("{what}: {text}"))
-        .collect();
-    assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
+    assert_no_leaks(&product_outputs(), 20);
 }
