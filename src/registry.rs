@@ -11,7 +11,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use arc_swap::ArcSwap;
 
 use crate::connector::{Connector, Scope};
 use crate::credentials::Credentials;
@@ -200,9 +202,60 @@ pub type ProviderFactory = Arc<
 pub struct Registry {
     admins_see_all_connectors: bool,
     options: ProviderOptions,
-    connectors: BTreeMap<String, Arc<Connector>>,
+    connectors: BTreeMap<String, Entry>,
     factory: ProviderFactory,
-    providers: Mutex<HashMap<(String, Option<String>), SharedCredentialProvider>>,
+}
+
+/// A connector and the providers made for it.
+struct Entry {
+    connector: Connector,
+    /// The provider every caller shares (no `{user}` template), or the system caller's.
+    shared: OnceLock<SharedCredentialProvider>,
+    /// One provider per user name when the connector's names depend on the user; read without a
+    /// lock or an allocation, replaced as a whole when a user is added.
+    per_user: ArcSwap<HashMap<String, SharedCredentialProvider>>,
+    /// Serialises the (rare) making of a provider, so each is made once.
+    making: Mutex<()>,
+}
+
+impl Entry {
+    fn new(connector: Connector) -> Self {
+        Entry {
+            connector,
+            shared: OnceLock::new(),
+            per_user: ArcSwap::from_pointee(HashMap::new()),
+            making: Mutex::new(()),
+        }
+    }
+
+    /// The slot a caller's provider lives in: the user's when the names depend on the user.
+    fn user_key<'a>(&self, caller: &'a Caller) -> Option<&'a str> {
+        if self.connector.depends_on_user() {
+            caller.user_name()
+        } else {
+            None
+        }
+    }
+
+    fn cached(&self, user: Option<&str>) -> Option<SharedCredentialProvider> {
+        match user {
+            None => self.shared.get().cloned(),
+            Some(u) => self.per_user.load().get(u).cloned(),
+        }
+    }
+
+    fn store(&self, user: Option<&str>, provider: &SharedCredentialProvider) {
+        match user {
+            None => {
+                let _ = self.shared.set(provider.clone());
+            }
+            Some(u) => {
+                let mut map = HashMap::clone(&self.per_user.load());
+                map.insert(u.to_owned(), provider.clone());
+                self.per_user.store(Arc::new(map));
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Registry {
@@ -234,7 +287,7 @@ impl Registry {
             settings.admins_see_all_connectors,
             connectors
                 .into_iter()
-                .map(|c| (c.name().to_owned(), Arc::new(c)))
+                .map(|c| (c.name().to_owned(), Entry::new(c)))
                 .collect(),
             ProviderOptions::new(),
             None,
@@ -243,7 +296,7 @@ impl Registry {
 
     fn assemble(
         admins_see_all_connectors: bool,
-        connectors: BTreeMap<String, Arc<Connector>>,
+        connectors: BTreeMap<String, Entry>,
         options: ProviderOptions,
         factory: Option<ProviderFactory>,
     ) -> Registry {
@@ -253,7 +306,6 @@ impl Registry {
             factory: factory.unwrap_or_else(|| options_factory(options.clone())),
             options,
             connectors,
-            providers: Mutex::new(HashMap::new()),
         }
     }
 
@@ -269,20 +321,20 @@ impl Registry {
 
     /// Every connector, in name order, regardless of access.
     pub fn connectors(&self) -> impl Iterator<Item = &Connector> {
-        self.connectors.values().map(AsRef::as_ref)
+        self.connectors.values().map(|e| &e.connector)
     }
 
     /// The connector with this name, regardless of access.
     pub fn connector(&self, name: &str) -> Option<&Connector> {
-        self.connectors.get(name).map(AsRef::as_ref)
+        self.connectors.get(name).map(|e| &e.connector)
     }
 
     /// The connectors `caller` may use, in name order.
     pub fn visible(&self, caller: &Caller) -> Vec<&Connector> {
         self.connectors
             .values()
+            .map(|e| &e.connector)
             .filter(|c| self.decide(caller, c).is_ok())
-            .map(AsRef::as_ref)
             .collect()
     }
 
@@ -291,11 +343,16 @@ impl Registry {
     /// # Errors
     /// [`AccessError`] naming the connector and the rule that denied it. Denials are audited.
     pub fn check_access(&self, caller: &Caller, name: &str) -> Result<&Connector, AccessError> {
+        self.entry(caller, name).map(|e| &e.connector)
+    }
+
+    /// The entry of connector `name` when `caller` may use it; denials are audited.
+    fn entry(&self, caller: &Caller, name: &str) -> Result<&Entry, AccessError> {
         let result = match self.connectors.get(name) {
             None => Err(AccessError::UnknownConnector {
                 connector: name.to_owned(),
             }),
-            Some(c) => self.decide(caller, c).map(|()| c.as_ref()),
+            Some(e) => self.decide(caller, &e.connector).map(|()| e),
         };
         if let Err(e) = &result {
             tracing::warn!(
@@ -347,26 +404,32 @@ impl Registry {
         caller: &Caller,
         name: &str,
     ) -> Result<SharedCredentialProvider, IssueError> {
-        let connector = self.check_access(caller, name)?;
-        let user = connector
-            .depends_on_user()
-            .then(|| caller.user_name().map(str::to_owned))
-            .flatten();
-        let key = (name.to_owned(), user);
-        let mut providers = self
-            .providers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(p) = providers.get(&key) {
-            return Ok(p.clone());
+        self.entry(caller, name)
+            .map_err(IssueError::Access)
+            .and_then(|entry| self.provider_of(entry, caller))
+    }
+
+    /// The entry's provider for `caller`, made on first use (hits take no lock, allocate nothing).
+    fn provider_of(
+        &self,
+        entry: &Entry,
+        caller: &Caller,
+    ) -> Result<SharedCredentialProvider, IssueError> {
+        let user = entry.user_key(caller);
+        if let Some(p) = entry.cached(user) {
+            return Ok(p);
         }
-        let p = (self.factory)(connector, caller.user_name()).map_err(|source| {
+        let _making = entry.making.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(p) = entry.cached(user) {
+            return Ok(p);
+        }
+        let p = (self.factory)(&entry.connector, caller.user_name()).map_err(|source| {
             IssueError::Credentials {
-                connector: name.to_owned(),
+                connector: entry.connector.name().to_owned(),
                 source,
             }
         })?;
-        providers.insert(key, p.clone());
+        entry.store(user, &p);
         Ok(p)
     }
 
@@ -379,18 +442,25 @@ impl Registry {
         caller: &Caller,
         name: &str,
     ) -> Result<Credentials, IssueError> {
-        let provider = self.provider(caller, name)?;
-        let connector = self.connectors.get(name).map(Arc::clone);
+        let entry = self.entry(caller, name)?;
+        self.issue(entry, caller).await
+    }
+
+    /// Credentials for an allowed caller, audited.
+    async fn issue(&self, entry: &Entry, caller: &Caller) -> Result<Credentials, IssueError> {
+        let provider = self.provider_of(entry, caller)?;
+        let connector = &entry.connector;
+        let name = connector.name();
         let result = provider.provide().await;
-        let session = connector.as_deref().and_then(|c| session_name(c, caller));
+        // Field values are formatted only when the audit event is enabled.
         match &result {
             Ok(creds) => tracing::info!(
                 target: "aws_connector::audit",
                 event = "issued",
                 caller = %caller,
                 connector = name,
-                principal = %connector.as_deref().map(Connector::principal).map(|p| p.as_str()).unwrap_or("-"),
-                session_name = session.as_deref().unwrap_or("-"),
+                principal = %connector.principal(),
+                session_name = %SessionName(connector, caller),
                 access_key_id = creds.access_key_id(),
                 expiry = %creds.expiry().map(|e| e.to_string()).unwrap_or_else(|| "never".to_owned()),
                 "credentials issued"
@@ -424,9 +494,9 @@ impl Registry {
         caller: &Caller,
         name: &str,
     ) -> Result<crate::provider::CallerIdentity, IssueError> {
-        let creds = self.credentials(caller, name).await?;
-        let connector = self.check_access(caller, name)?;
-        crate::provider::caller_identity(connector, &creds, &self.options)
+        let entry = self.entry(caller, name)?;
+        let creds = self.issue(entry, caller).await?;
+        crate::provider::caller_identity(&entry.connector, &creds, &self.options)
             .await
             .map_err(|source| IssueError::Credentials {
                 connector: name.to_owned(),
@@ -450,9 +520,10 @@ impl Registry {
         opts: &crate::console::ConsoleOptions,
     ) -> Result<crate::console::SignInUrl, crate::console::ConsoleError> {
         use crate::console::{check_connector, sign_in_url, ConsoleError};
-        let connector = self.check_access(caller, name)?;
+        let entry = self.entry(caller, name)?;
+        let connector = &entry.connector;
         check_connector(connector)?;
-        let creds = self.credentials(caller, name).await.map_err(|e| match e {
+        let creds = self.issue(entry, caller).await.map_err(|e| match e {
             IssueError::Access(a) => ConsoleError::Access(a),
             IssueError::Credentials { source, .. } => ConsoleError::Credentials(source),
         })?;
@@ -480,14 +551,20 @@ impl Registry {
     }
 }
 
-/// The session / federated name a caller gets from a connector (for audit), as rendered.
-fn session_name(c: &Connector, caller: &Caller) -> Option<String> {
-    let user = caller
-        .user_name()
-        .unwrap_or(crate::provider::SYSTEM_USER_NAME);
-    c.session_name()
-        .or(c.federated_name())
-        .map(|t| t.render(user))
+/// The session / federated name a caller gets from a connector, rendered when displayed (audit).
+struct SessionName<'a>(&'a Connector, &'a Caller);
+
+impl fmt::Display for SessionName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let user = self
+            .1
+            .user_name()
+            .unwrap_or(crate::provider::SYSTEM_USER_NAME);
+        match self.0.session_name().or(self.0.federated_name()) {
+            Some(t) => f.write_str(&t.render(user)),
+            None => f.write_str("-"),
+        }
+    }
 }
 
 /// Builds a [`Registry`].
@@ -558,7 +635,7 @@ impl RegistryBuilder {
         let mut connectors = BTreeMap::new();
         for c in self.connectors {
             let name = c.name().to_owned();
-            if connectors.insert(name.clone(), Arc::new(c)).is_some() {
+            if connectors.insert(name.clone(), Entry::new(c)).is_some() {
                 errors.push(ValidationError::new(
                     Some(name.clone()),
                     "name",

@@ -236,3 +236,49 @@ fn duplicate_names_are_rejected() {
         Some("duplicate_key")
     );
 }
+
+/// Many callers racing on first use still make one provider per (connector, user).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_first_use_makes_each_provider_once() {
+    let made = Arc::new(AtomicUsize::new(0));
+    let m = made.clone();
+    let per_user = Connector::builder("per-user")
+        .source(CredentialSource::access_key("AKIAIOSFODNN7EXAMPLE", "s"))
+        .principal(PrincipalType::AssumeRole)
+        .role_arn("arn:aws:iam::123456789012:role/R")
+        .session_name("s-{user}")
+        .group("dev")
+        .scope(Scope::System)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reg = Arc::new(
+        Registry::builder()
+            .connector(per_user)
+            .provider_factory(move |_, _| {
+                m.fetch_add(1, Ordering::SeqCst);
+                Ok(SharedCredentialProvider::new(provide_fn(
+                    "fake",
+                    || async { Ok(Credentials::builder("AKIAFAKE", "s").build()) },
+                )))
+            })
+            .build()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let callers = [
+        Caller::user("alice").with_group("dev"),
+        Caller::user("bob").with_group("dev"),
+        Caller::system(),
+    ];
+    let tasks: Vec<_> = (0..300)
+        .map(|i| {
+            let reg = reg.clone();
+            let caller = callers[i % 3].clone();
+            tokio::spawn(async move { reg.credentials(&caller, "per-user").await.is_ok() })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap_or(false));
+    }
+    // alice, bob, and the system caller (whose `{user}` renders as `system`)
+    assert_eq!(made.load(Ordering::SeqCst), 3);
+}
