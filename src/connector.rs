@@ -2,6 +2,9 @@
 
 mod rules;
 
+#[cfg(feature = "_aws")]
+pub(crate) use rules::is_http_url;
+
 use std::fmt;
 
 use crate::error::{ValidationError, ValidationErrors};

@@ -174,7 +174,7 @@ impl Validator {
         }
         if on(Field::MfaSerial) {
             if let Some(serial) = &b.mfa_serial {
-                self.mfa_serial(serial, partition);
+                self.mfa_serial(serial);
             }
         }
         self.tags(b, &on);
@@ -523,7 +523,7 @@ impl Validator {
         p
     }
 
-    fn mfa_serial(&mut self, serial: &str, _partition: Partition) {
+    fn mfa_serial(&mut self, serial: &str) {
         let f = Field::MfaSerial.as_str();
         if !self.len(f, "SerialNumber", serial, MFA_SERIAL_LEN) {
             return;
@@ -713,14 +713,7 @@ impl Validator {
     }
 
     fn endpoint(&mut self, url: &str) {
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        let host_ok = rest.is_some_and(|r| {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !r.chars().any(|c| c.is_whitespace() || c.is_control())
-        });
-        if !host_ok {
+        if !is_http_url(url) {
             self.err(
                 Field::StsEndpoint.as_str(),
                 ErrorCode::InvalidEndpoint,
@@ -748,6 +741,21 @@ impl Validator {
             }
         }
     }
+}
+
+/// Whether `url` is an absolute `http://` or `https://` URL with a host (no whitespace or control
+/// characters): the one rule for `sts_endpoint`, endpoint overrides and environment settings.
+pub(crate) fn is_http_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty()
+        && !host.starts_with(':')
+        && !rest.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Parses `arn:{partition}:iam::{account}:{kind}/{path/}name`; returns the partition.
@@ -779,6 +787,28 @@ pub(crate) fn parse_iam_arn(arn: &str, kind: &str, aws_account: bool) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://sts.eu-west-1.amazonaws.com",
+            "http://[::1]:80/",
+        ] {
+            assert!(is_http_url(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "127.0.0.1:5000",
+            "ftp://x",
+            "http://",
+            "http://:80",
+            "http://a b",
+            "http://a\u{7}",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn arns_parse() {

@@ -19,8 +19,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::http::HttpClient;
-use super::options::{is_http_url, Environment, ProviderOptions};
+use super::options::{Environment, ProviderOptions};
 use super::CredentialProvider;
+use crate::connector::is_http_url;
 use crate::credentials::Credentials;
 use crate::error::{kind_for_aws_code, CredentialError, ErrorKind};
 use crate::interop::{from_sdk_credentials, transport_kind_in_chain};

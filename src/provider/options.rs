@@ -330,21 +330,6 @@ impl ProviderOptions {
     }
 }
 
-/// Whether `url` is an absolute `http://` or `https://` URL with a host.
-#[cfg(feature = "_aws")]
-pub(crate) fn is_http_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !host.starts_with(':') && !rest.chars().any(char::is_whitespace)
-        }
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,27 +352,5 @@ mod tests {
         assert!(!shown.contains("sentinel-secret"));
         let options = ProviderOptions::new().environment(env);
         assert!(!format!("{options:?}").contains("sentinel-secret"));
-    }
-
-    #[test]
-    #[cfg(feature = "_aws")]
-    fn urls() {
-        for ok in [
-            "http://127.0.0.1:5000",
-            "https://sts.eu-west-1.amazonaws.com",
-            "http://[::1]:80/",
-        ] {
-            assert!(is_http_url(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "127.0.0.1:5000",
-            "ftp://x",
-            "http://",
-            "http://:80",
-            "http://a b",
-        ] {
-            assert!(!is_http_url(bad), "{bad}");
-        }
     }
 }

@@ -21,8 +21,9 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use time::OffsetDateTime;
 
 use super::http::HttpClient;
-use super::options::{is_http_url, ProviderOptions};
+use super::options::ProviderOptions;
 use super::{CredentialProvider, SharedCredentialProvider, StaticKeyProvider};
+use crate::connector::is_http_url;
 use crate::connector::Connector;
 use crate::credentials::Credentials;
 use crate::error::{kind_for_aws_code, BoxError, CredentialError, ErrorKind};
