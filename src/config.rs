@@ -103,11 +103,7 @@ impl Config {
         let keys = raw.access_keys(&env, &mut errors);
         let mut connectors = Vec::new();
         for (name, rc) in &raw.connectors {
-            match rc.to_connector(name, &keys, &settings, &mut errors) {
-                Some(Ok(c)) => connectors.push(c),
-                Some(Err(e)) => errors.extend(e),
-                None => {}
-            }
+            connectors.extend(rc.to_connector(name, &keys, &settings, &mut errors));
         }
         match ValidationErrors::from_vec(errors) {
             Some(errors) => Err(ConfigError::Invalid { errors }),
@@ -347,15 +343,15 @@ impl RawConfig {
 }
 
 impl RawConnector {
-    /// `None` when the connector cannot be checked further because its source key is broken
-    /// (that problem is already reported on the key).
+    /// The connector, or `None` with its problems added to `errors` (a broken source key is
+    /// reported once, on the key).
     fn to_connector(
         &self,
         name: &str,
         keys: &BTreeMap<String, Option<AccessKey>>,
         settings: &Settings,
         errors: &mut Vec<ValidationError>,
-    ) -> Option<Result<Connector, ValidationErrors>> {
+    ) -> Option<Connector> {
         let mut local = Vec::new();
         let err = |local: &mut Vec<ValidationError>, field: &str, code, msg: String| {
             local.push(ValidationError::new(
@@ -449,25 +445,20 @@ impl RawConnector {
         // Problems the builder cannot see (unknown names) come first, then the builder's own;
         // a missing source or principal the builder reports is dropped when we already said why.
         let said: Vec<String> = local.iter().map(|e| e.field.clone()).collect();
-        let result = match built {
-            Ok(c) if local.is_empty() && !source_broken => Ok(c),
-            Ok(_) => Err(Vec::new()),
-            Err(e) => Err(e
+        let builder_errors = match built {
+            Ok(c) if local.is_empty() && !source_broken => return Some(c),
+            Ok(_) => Vec::new(),
+            Err(e) => e
                 .into_iter()
                 .filter(|e| {
                     !(e.code == ErrorCode::MissingField
                         && (said.contains(&e.field) || (source_broken && e.field == "credentials")))
                 })
-                .collect()),
+                .collect(),
         };
-        match result {
-            Ok(c) => Some(Ok(c)),
-            Err(rest) => {
-                errors.extend(local);
-                errors.extend(rest);
-                None
-            }
-        }
+        errors.extend(local);
+        errors.extend(builder_errors);
+        None
     }
 }
 
