@@ -9,7 +9,7 @@
 //! | `config` | yes | [`Config`]: TOML config file loading |
 //! | `console` | no | console sign-in URL |
 //! | `cli` | no | the `aws-connector` binary |
-//! | `test-util` | no | manual clock and fake provider for downstream tests |
+//! | `test-util` | no | `ManualClock`, `TokioClock` and `FakeProvider` for downstream tests |
 //!
 //! Without default features the crate still gives validation, the rules table, the cache and
 //! static keys.
@@ -62,6 +62,8 @@ pub use principal::{
     Applicability, Capabilities, ConsoleSignIn, DurationRange, Field, PrincipalType, Sources,
     UnknownPrincipalType,
 };
+#[cfg(feature = "test-util")]
+pub use provider::FakeProvider;
 #[cfg(feature = "_aws")]
 pub use provider::HttpClient;
 #[cfg(feature = "sts")]

@@ -10,6 +10,8 @@ use async_trait::async_trait;
 use crate::credentials::Credentials;
 use crate::error::CredentialError;
 
+#[cfg(feature = "test-util")]
+mod fake;
 #[cfg(feature = "_aws")]
 mod http;
 #[cfg(feature = "machine-role")]
@@ -20,6 +22,8 @@ mod static_key;
 #[cfg(feature = "sts")]
 mod sts;
 
+#[cfg(feature = "test-util")]
+pub use fake::FakeProvider;
 #[cfg(feature = "_aws")]
 pub use http::HttpClient;
 #[cfg(feature = "machine-role")]
